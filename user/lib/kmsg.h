@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kmsg.h - kernel log records from /dev/kmsg.
+ */
+#ifndef GPUMON_KMSG_H
+#define GPUMON_KMSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/**
+ * struct gpumon_kmsg_rec - one /dev/kmsg record
+ *	(Documentation/ABI/testing/dev-kmsg).
+ * @facility: syslog facility; 0 for kernel records, 1 for lines
+ *	user space wrote to /dev/kmsg
+ * @level: syslog level 0-7
+ * @seq: record sequence number
+ * @ts_us: CLOCK_MONOTONIC at the record, microseconds
+ * @text: message text, not NUL-terminated, escapes (\xNN) kept as is
+ * @text_len: length of @text
+ */
+struct gpumon_kmsg_rec {
+	unsigned int facility;
+	unsigned int level;
+	uint64_t seq;
+	uint64_t ts_us;
+	const char *text;
+	size_t text_len;
+};
+
+/**
+ * gpumon_kmsg_parse() - split one record as read() from /dev/kmsg returns it.
+ * @buf: the record, "PRI,SEQ,TS,FLAGS[,...];TEXT\n" followed by
+ *	optional " KEY=VALUE\n" dictionary lines
+ * @len: bytes in @buf
+ * @rec: filled on success; @rec->text points into @buf
+ *
+ * Return: 0 on success, -EINVAL when the header is malformed.
+ */
+int gpumon_kmsg_parse(const char *buf, size_t len,
+		      struct gpumon_kmsg_rec *rec);
+
+struct gpumon_kmsg;
+
+/**
+ * struct gpumon_kmsg_ops - callbacks of the /dev/kmsg source.
+ * @record: called for every kernel record (facility 0)
+ * @lost: called with the number of records the kernel overwrote before
+ *	they were read (read() returned EPIPE)
+ * @malformed: called with a record whose header could not be parsed
+ */
+struct gpumon_kmsg_ops {
+	void (*record)(void *ctx, const struct gpumon_kmsg_rec *rec);
+	void (*lost)(void *ctx, uint64_t n);
+	void (*malformed)(void *ctx, const char *buf, size_t len);
+};
+
+/**
+ * gpumon_kmsg_open() - open /dev/kmsg, positioned after the last record.
+ * @out: the new source
+ * @path: file to read, NULL for "/dev/kmsg"
+ * @ops: callbacks
+ * @ctx: passed to the callbacks
+ *
+ * Return: 0 or -errno from open().
+ */
+int gpumon_kmsg_open(struct gpumon_kmsg **out, const char *path,
+		     const struct gpumon_kmsg_ops *ops, void *ctx);
+/** gpumon_kmsg_fd() - file descriptor to poll for POLLIN. */
+int gpumon_kmsg_fd(struct gpumon_kmsg *k);
+/**
+ * gpumon_kmsg_process() - read every record available without blocking.
+ * Return: number of records read, or -errno other than EAGAIN.
+ */
+int gpumon_kmsg_process(struct gpumon_kmsg *k);
+void gpumon_kmsg_close(struct gpumon_kmsg *k);
+
+#endif
