@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xid.c - decoding of NVIDIA driver (NVRM) Xid lines from the kernel log.
+ *
+ * The driver prints
+ *
+ *	NVRM: Xid (PCI:DDDD:BB:DD): <xid>, pid=<pid>, name=<name>, <message>
+ *
+ * with "PCI:DDDD:BB:DD GPU-I:NN" or "... GPU-I:NN GPU-CI:NN" inside the
+ * parentheses for MIG instances, pid and name possibly '<unknown>' or
+ * <unknown>, and some Xids (79) without pid and name at all. Older
+ * drivers print the address without "PCI:". Whatever a log tool put
+ * before "NVRM: Xid" (dmesg or journalctl stamps, host names, syslog
+ * priority tags) is skipped.
+ *
+ * The parser does not allocate and never reads past @len.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "xid.h"
+
+static const char xid_token[] = "NVRM: Xid";
+
+/* A cursor over [p, end). */
+struct cur {
+	const char *p;
+	const char *end;
+};
+
+static bool cur_lit(struct cur *c, const char *s)
+{
+	size_t n = strlen(s);
+
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, s, n))
+		return false;
+	c->p += n;
+	return true;
+}
+
+static void cur_skip_blanks(struct cur *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+		c->p++;
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Read 1 to @maxdigits hex digits, value at most @max. False when there
+ * are no digits, too many, or the value is too large.
+ */
+static bool cur_hex(struct cur *c, unsigned int maxdigits, unsigned long max,
+		    unsigned int *out)
+{
+	unsigned long v = 0;
+	unsigned int n = 0;
+	int d;
+
+	while (c->p < c->end && (d = hexval(*c->p)) >= 0) {
+		if (++n > maxdigits)
+			return false;
+		v = v * 16 + (unsigned int)d;
+		c->p++;
+	}
+	if (!n || v > max)
+		return false;
+	*out = (unsigned int)v;
+	return true;
+}
+
+/* Read a decimal number of at most @max (no sign), checking overflow. */
+static bool cur_dec(struct cur *c, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	unsigned int n = 0;
+
+	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+		unsigned int d = (unsigned int)(*c->p - '0');
+
+		if (v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+		n++;
+		c->p++;
+	}
+	if (!n)
+		return false;
+	*out = v;
+	return true;
+}
+
+/*
+ * Copy [s, s + n) into @dst of @size bytes, NUL-terminated. When it does
+ * not fit, the cut is moved back so that no UTF-8 sequence is left
+ * incomplete at the end (other bytes, valid UTF-8 or not, are copied as
+ * they are; consumers escape them for their output).
+ */
+static void copy_field(char *dst, size_t size, const char *s, size_t n)
+{
+	if (n >= size) {
+		n = size - 1;
+		/* s[n] is the first byte left out: is it a continuation? */
+		if (((unsigned char)s[n] & 0xc0) == 0x80) {
+			size_t k = n;
+
+			/* back to the lead byte of that sequence, if near */
+			while (k > 0 && n - k < 3 &&
+			       ((unsigned char)s[k] & 0xc0) == 0x80)
+				k--;
+			if (((unsigned char)s[k] & 0xc0) == 0xc0)
+				n = k;
+		}
+	}
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/* "<unknown>" or "'<unknown>'" */
+static bool cur_unknown(struct cur *c)
+{
+	return cur_lit(c, "'<unknown>'") || cur_lit(c, "<unknown>");
+}
+
+/* Address: [PCI:]DDDD:BB:DD[.F] then optional " GPU-I:N[ GPU-CI:N]". */
+static int parse_addr(struct cur *c, struct gpumon_xid *x)
+{
+	unsigned long v;
+	unsigned int fn;
+
+	cur_lit(c, "PCI:");
+	/* 8 digits: VMD domains (0x10000 and up) print with 5. */
+	if (!cur_hex(c, 8, 0xffffffffUL, &x->domain) || !cur_lit(c, ":") ||
+	    !cur_hex(c, 2, 0xff, &x->bus) || !cur_lit(c, ":") ||
+	    !cur_hex(c, 2, 0x1f, &x->dev))
+		return -EINVAL;
+	/* The driver prints no function; tolerate one rather than lose it. */
+	if (cur_lit(c, ".") && !cur_hex(c, 1, 7, &fn))
+		return -EINVAL;
+	x->has_bdf = true;
+
+	cur_skip_blanks(c);
+	if (cur_lit(c, "GPU-I:")) {
+		if (!cur_dec(c, INT_MAX, &v))
+			return -EINVAL;
+		x->gi = (int)v;
+		cur_skip_blanks(c);
+		if (cur_lit(c, "GPU-CI:")) {
+			if (!cur_dec(c, INT_MAX, &v))
+				return -EINVAL;
+			x->ci = (int)v;
+			cur_skip_blanks(c);
+		}
+	}
+	return cur_lit(c, ")") ? 0 : -EINVAL;
+}
+
+/* After "pid=": a number or '<unknown>', then ",". */
+static int parse_pid(struct cur *c, struct gpumon_xid *x)
+{
+	unsigned long v;
+
+	if (cur_unknown(c)) {
+		x->pid = -1;
+	} else {
+		if (!cur_dec(c, INT_MAX, &v))
+			return -EINVAL;
+		x->pid = (int)v;
+	}
+	return cur_lit(c, ",") ? 0 : -EINVAL;
+}
+
+/*
+ * After "name=": up to the next ",". A process name (comm) may itself
+ * hold a comma; the driver gives no way to tell, so the first one ends it.
+ */
+static int parse_name(struct cur *c, struct gpumon_xid *x)
+{
+	const char *comma;
+	struct cur u = *c;
+
+	comma = memchr(c->p, ',', (size_t)(c->end - c->p));
+	if (!comma)
+		return -EINVAL;
+	u.end = comma;
+	if (cur_unknown(&u) && u.p == comma)
+		x->name[0] = '\0';
+	else
+		copy_field(x->name, sizeof(x->name), c->p,
+			   (size_t)(comma - c->p));
+	c->p = comma + 1;
+	return 0;
+}
+
+/**
+ * gpumon_xid_parse() - decode an NVRM Xid line.
+ * @line: one line of kernel log text, with or without whatever prefix a
+ *	log tool put before it; need not be NUL-terminated
+ * @len: length of @line in bytes
+ * @x: filled on success; left in an unspecified state on error
+ *
+ * A trailing newline or carriage return is ignored. @x->name and
+ * @x->msg are truncated to their size, never in the middle of a UTF-8
+ * sequence.
+ *
+ * Return: 0 on success, -ENOENT when @line has no "NVRM: Xid" token,
+ * -EINVAL when it has the token but a bad address, a missing,
+ * non-numeric or overflowing code, pid or instance, or is truncated.
+ */
+int gpumon_xid_parse(const char *line, size_t len, struct gpumon_xid *x)
+{
+	struct cur c;
+	unsigned long v;
+	const char *tok;
+	int err;
+
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	tok = memmem(line, len, xid_token, sizeof(xid_token) - 1);
+	if (!tok)
+		return -ENOENT;
+
+	memset(x, 0, sizeof(*x));
+	x->gi = -1;
+	x->ci = -1;
+	x->pid = -1;
+
+	c.p = tok + sizeof(xid_token) - 1;
+	c.end = line + len;
+
+	cur_skip_blanks(&c);
+	if (!cur_lit(&c, "("))
+		return -EINVAL;
+	err = parse_addr(&c, x);
+	if (err)
+		return err;
+	if (!cur_lit(&c, ":"))
+		return -EINVAL;
+	cur_skip_blanks(&c);
+	if (!cur_dec(&c, UINT_MAX, &v))
+		return -EINVAL;
+	x->xid = (unsigned int)v;
+	/* The driver always prints "<xid>, ": without the comma it was cut. */
+	if (!cur_lit(&c, ","))
+		return -EINVAL;
+	cur_skip_blanks(&c);
+
+	if (cur_lit(&c, "pid=")) {
+		err = parse_pid(&c, x);
+		if (err)
+			return err;
+		cur_skip_blanks(&c);
+		if (cur_lit(&c, "name=")) {
+			err = parse_name(&c, x);
+			if (err)
+				return err;
+			cur_skip_blanks(&c);
+		}
+	}
+
+	copy_field(x->msg, sizeof(x->msg), c.p, (size_t)(c.end - c.p));
+	return 0;
+}
