@@ -35,6 +35,11 @@ int gpumon_bpf_fd(struct gpumon_bpf *b);
 int gpumon_bpf_process(struct gpumon_bpf *b);
 /** gpumon_bpf_drops() - records lost because the ring buffer was full. */
 uint64_t gpumon_bpf_drops(struct gpumon_bpf *b);
+/**
+ * gpumon_bpf_skipped() - records read but not passed on (unknown type,
+ * too short, undefined severity); none are expected.
+ */
+uint64_t gpumon_bpf_skipped(struct gpumon_bpf *b);
 void gpumon_bpf_close(struct gpumon_bpf *b);
 
 #endif
