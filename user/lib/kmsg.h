@@ -75,4 +75,35 @@ int gpumon_kmsg_fd(struct gpumon_kmsg *k);
 int gpumon_kmsg_process(struct gpumon_kmsg *k);
 void gpumon_kmsg_close(struct gpumon_kmsg *k);
 
+/**
+ * struct gpumon_kmsg_stats - counters of a /dev/kmsg source since open.
+ * @records: records read, of any facility, malformed ones included
+ * @lost: records the kernel overwrote before they were read
+ * @malformed: records whose header could not be parsed
+ * @overruns: times read() returned EPIPE
+ */
+struct gpumon_kmsg_stats {
+	uint64_t records;
+	uint64_t lost;
+	uint64_t malformed;
+	uint64_t overruns;
+};
+
+/** gpumon_kmsg_get_stats() - copy the counters of @k into @st. */
+void gpumon_kmsg_get_stats(const struct gpumon_kmsg *k,
+			   struct gpumon_kmsg_stats *st);
+
+/**
+ * gpumon_kmsg_feed() - handle one record as if read() had returned it.
+ * @k: the source
+ * @buf: one record
+ * @len: bytes in @buf
+ *
+ * What gpumon_kmsg_process() does with each record: parse it, report a
+ * gap in sequence numbers through @ops->lost, then call @ops->record
+ * (facility 0) or @ops->malformed. Exposed for tests and for replaying
+ * captured records.
+ */
+void gpumon_kmsg_feed(struct gpumon_kmsg *k, const char *buf, size_t len);
+
 #endif
