@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gpumon: GPU node health monitor, kernel side.
+ *
+ * Watches NVIDIA GPUs, NVSwitches, endpoints named by the "match"
+ * parameter and the PCIe ports above them; counts their AER errors and
+ * reports devices, counters and events over generic netlink "gpumon".
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "gpumon.h"
+
+static char *match;
+module_param(match, charp, 0444);
+MODULE_PARM_DESC(match,
+		 "Extra endpoints to watch besides NVIDIA GPUs and NVSwitches: comma-separated items, each VVVV:DDDD (vendor:device, hex), VVVV:* (any device of a vendor), class=0xCCCCCC (24-bit class code), class=0xCCCC (base class and subclass) or DDDD:BB:DD.F (PCI address, hex); e.g. match=1af4:1041,class=0x020000,0000:03:00.0");
+
+static int __init gpumon_init(void)
+{
+	int ret;
+
+	ret = gpumon_devs_init(match);
+	if (ret)
+		goto err_out;
+
+	gpumon_debugfs_init();
+
+	ret = gpumon_nl_init();
+	if (ret)
+		goto err_remove_debugfs;
+
+	ret = gpumon_aer_init();
+	if (ret)
+		goto err_unregister_family;
+
+	return 0;
+
+err_unregister_family:
+	gpumon_nl_exit();
+err_remove_debugfs:
+	gpumon_debugfs_exit();
+	gpumon_devs_exit();
+err_out:
+	return ret;
+}
+
+/*
+ * Reverse order: detach the probe and wait for it, send what it queued,
+ * then unregister the family (listeners may still be attached: they are
+ * simply dropped from the group), remove debugfs, drop the references.
+ */
+static void __exit gpumon_exit(void)
+{
+	gpumon_aer_exit();
+	gpumon_nl_exit();
+	gpumon_debugfs_exit();
+	gpumon_devs_exit();
+}
+
+module_init(gpumon_init);
+module_exit(gpumon_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("GPU node health monitor: PCIe topology and AER counts over netlink");
+MODULE_AUTHOR("The gpumon authors");
