@@ -111,7 +111,7 @@ TEST_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 # Library objects rebuilt with the sanitizers, for the unit tests.
-SAN_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS))
+SAN_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS) $(UI_SRCS))
 
 $(O)/san/%.o: %.c $(SKELS)
 	$(Q)mkdir -p $(dir $@)

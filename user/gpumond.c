@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gpumond - the gpumon daemon: reads the module's netlink family, the BPF
+ * ring buffer and /dev/kmsg into one node model, raises syslog alerts and
+ * serves the model over HTTP on a Unix socket.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "api.h"
+#include "bpf_src.h"
+#include "config.h"
+#include "kmsg.h"
+#include "model.h"
+#include "nl_src.h"
+#include "xid.h"
+
+struct gpumond {
+	struct gpumon_config cfg;
+	struct gpumon_model m;
+	struct gpumon_alerter al;
+	struct gpumon_nl *nl;
+	struct gpumon_bpf *bpf;
+	struct gpumon_kmsg *kmsg;
+	struct gpumon_api *api;
+	int ep;
+};
+
+/* epoll tags */
+enum { EP_TIMER, EP_SIGNAL, EP_NL, EP_BPF, EP_KMSG };
+
+/* Called with the model locked: alert on a new event. */
+static void alert(struct gpumond *d, const struct gpumon_event *ev)
+{
+	if (ev)
+		gpumon_alert_event(&d->al, &d->m, ev,
+				   gpumon_now_ns(CLOCK_MONOTONIC));
+}
+
+static void lost_event(struct gpumond *d, enum gpumon_source s, uint64_t n,
+		       const char *what)
+{
+	struct gpumon_event ev = { .source = s, .severity = LOG_WARNING };
+
+	d->m.src[s].lost += n;
+	snprintf(ev.kind, sizeof(ev.kind), "lost");
+	snprintf(ev.fields, sizeof(ev.fields), "source=%s count=%llu",
+		 gpumon_source_name(s), (unsigned long long)n);
+	snprintf(ev.message, sizeof(ev.message), "%llu %s lost",
+		 (unsigned long long)n, what);
+	alert(d, gpumon_model_add_event(&d->m, &ev));
+}
+
+static void on_nl_aer(void *ctx, const struct gpumon_aer_rec *rec)
+{
+	struct gpumond *d = ctx;
+
+	pthread_mutex_lock(&d->m.lock);
+	alert(d, gpumon_model_aer(&d->m, GPUMON_SRC_NETLINK, rec));
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+static void on_nl_lost(void *ctx, uint64_t n)
+{
+	struct gpumond *d = ctx;
+
+	pthread_mutex_lock(&d->m.lock);
+	lost_event(d, GPUMON_SRC_NETLINK, n, "module events");
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+static void on_bpf_aer(void *ctx, const struct gpumon_aer_rec *rec)
+{
+	struct gpumond *d = ctx;
+
+	pthread_mutex_lock(&d->m.lock);
+	alert(d, gpumon_model_aer(&d->m, GPUMON_SRC_BPF, rec));
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+/*
+ * Xid severity until the full catalog lands: the codes whose catalog
+ * action is a GPU reset or node reboot (fallen off the bus, ECC
+ * uncorrectable, NVLink, GSP failures) are critical, the rest errors.
+ */
+static int xid_level(unsigned int xid)
+{
+	static const unsigned int crit[] = {
+		48, 63, 64, 74, 79, 92, 94, 95, 119, 120, 140,
+	};
+
+	for (size_t i = 0; i < sizeof(crit) / sizeof(crit[0]); i++)
+		if (crit[i] == xid)
+			return LOG_CRIT;
+	return LOG_ERR;
+}
+
+static void malformed_event(struct gpumond *d, const char *what,
+			    const char *text, size_t len)
+{
+	struct gpumon_event ev = {
+		.source = GPUMON_SRC_KMSG,
+		.severity = LOG_NOTICE,
+	};
+
+	d->m.src[GPUMON_SRC_KMSG].malformed++;
+	snprintf(ev.kind, sizeof(ev.kind), "log-malformed");
+	snprintf(ev.fields, sizeof(ev.fields), "what=%s", what);
+	/* kept raw, so nothing is lost: the operator sees the text */
+	snprintf(ev.message, sizeof(ev.message), "%.*s", (int)len, text);
+	gpumon_model_add_event(&d->m, &ev);
+}
+
+static void on_kmsg_record(void *ctx, const struct gpumon_kmsg_rec *rec)
+{
+	struct gpumond *d = ctx;
+	struct gpumon_xid x;
+	int ret;
+
+	pthread_mutex_lock(&d->m.lock);
+	d->m.src[GPUMON_SRC_KMSG].events++;
+	ret = gpumon_xid_parse(rec->text, rec->text_len, &x);
+	if (!ret)
+		alert(d, gpumon_model_xid(&d->m, &x, xid_level(x.xid)));
+	else if (ret == -EINVAL)
+		malformed_event(d, "xid", rec->text, rec->text_len);
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+static void on_kmsg_lost(void *ctx, uint64_t n)
+{
+	struct gpumond *d = ctx;
+
+	pthread_mutex_lock(&d->m.lock);
+	lost_event(d, GPUMON_SRC_KMSG, n, "kernel log records overwritten");
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+static void on_kmsg_malformed(void *ctx, const char *buf, size_t len)
+{
+	struct gpumond *d = ctx;
+
+	pthread_mutex_lock(&d->m.lock);
+	malformed_event(d, "record", buf, len);
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+static const struct gpumon_nl_ops nl_ops = {
+	.aer = on_nl_aer,
+	.lost = on_nl_lost,
+};
+
+static const struct gpumon_bpf_ops bpf_ops = {
+	.aer = on_bpf_aer,
+};
+
+static const struct gpumon_kmsg_ops kmsg_ops = {
+	.record = on_kmsg_record,
+	.lost = on_kmsg_lost,
+	.malformed = on_kmsg_malformed,
+};
+
+static void source(struct gpumond *d, enum gpumon_source s, bool on,
+		   const char *why)
+{
+	pthread_mutex_lock(&d->m.lock);
+	if (d->m.src[s].on != on || strcmp(d->m.src[s].why, why))
+		syslog(on ? LOG_INFO : LOG_WARNING, "%s kind=source source=%s state=%s msg=\"%s\"",
+		       gpumon_level_name(on ? LOG_INFO : LOG_WARNING),
+		       gpumon_source_name(s), on ? "on" : "off", why);
+	gpumon_model_source(&d->m, s, on, why);
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+static int ep_add(struct gpumond *d, int fd, int tag)
+{
+	struct epoll_event e = { .events = EPOLLIN, .data.u32 = tag };
+
+	return epoll_ctl(d->ep, EPOLL_CTL_ADD, fd, &e) ? -errno : 0;
+}
+
+static int dump_dev(void *ctx, const struct gpumon_nl_dev *nd)
+{
+	struct gpumond *d = ctx;
+
+	gpumon_model_module_dev(&d->m, nd);
+	return 0;
+}
+
+static void nl_close(struct gpumond *d, const char *why)
+{
+	epoll_ctl(d->ep, EPOLL_CTL_DEL, gpumon_nl_fd(d->nl), NULL);
+	gpumon_nl_close(d->nl);
+	d->nl = NULL;
+	source(d, GPUMON_SRC_NETLINK, false, why);
+}
+
+/* Refresh the module's device list and counters; follow load/unload. */
+static void nl_poll(struct gpumond *d)
+{
+	char why[160];
+	int ret;
+
+	if (!d->cfg.netlink)
+		return;
+	if (!d->nl) {
+		ret = gpumon_nl_open(&d->nl, &nl_ops, d);
+		if (ret) {
+			d->nl = NULL;
+			snprintf(why, sizeof(why), ret == -ENOENT ?
+				 "gpumon.ko is not loaded (no netlink family \"gpumon\")" :
+				 "netlink: %s", strerror(-ret));
+			source(d, GPUMON_SRC_NETLINK, false, why);
+			return;
+		}
+		if (ep_add(d, gpumon_nl_fd(d->nl), EP_NL)) {
+			nl_close(d, "epoll failed");
+			return;
+		}
+		source(d, GPUMON_SRC_NETLINK, true, "");
+	}
+	pthread_mutex_lock(&d->m.lock);
+	ret = gpumon_nl_dump(d->nl, dump_dev, d);
+	pthread_mutex_unlock(&d->m.lock);
+	if (ret == -ENOENT)
+		nl_close(d, "gpumon.ko was unloaded (netlink family gone)");
+	else if (ret) {
+		snprintf(why, sizeof(why), "device dump failed: %s",
+			 strerror(-ret));
+		nl_close(d, why);
+	}
+}
+
+static void start_sources(struct gpumond *d)
+{
+	char why[256] = "";
+	int ret;
+
+	nl_poll(d);
+	if (!d->cfg.netlink)
+		source(d, GPUMON_SRC_NETLINK, false, "disabled in configuration");
+
+	if (!d->cfg.bpf) {
+		source(d, GPUMON_SRC_BPF, false, "disabled in configuration");
+	} else if ((ret = gpumon_bpf_open(&d->bpf, &bpf_ops, d, why,
+					  sizeof(why)))) {
+		d->bpf = NULL;
+		source(d, GPUMON_SRC_BPF, false, why);
+	} else if (ep_add(d, gpumon_bpf_fd(d->bpf), EP_BPF)) {
+		source(d, GPUMON_SRC_BPF, false, "epoll failed");
+	} else {
+		source(d, GPUMON_SRC_BPF, true, "");
+	}
+
+	if (!d->cfg.kmsg) {
+		source(d, GPUMON_SRC_KMSG, false, "disabled in configuration");
+	} else if ((ret = gpumon_kmsg_open(&d->kmsg, NULL, &kmsg_ops, d))) {
+		d->kmsg = NULL;
+		snprintf(why, sizeof(why), "/dev/kmsg: %s", strerror(-ret));
+		source(d, GPUMON_SRC_KMSG, false, why);
+	} else if (ep_add(d, gpumon_kmsg_fd(d->kmsg), EP_KMSG)) {
+		source(d, GPUMON_SRC_KMSG, false, "epoll failed");
+	} else {
+		source(d, GPUMON_SRC_KMSG, true, "");
+	}
+}
+
+static void tick(struct gpumond *d)
+{
+	nl_poll(d);
+	pthread_mutex_lock(&d->m.lock);
+	if (d->bpf)
+		d->m.src[GPUMON_SRC_BPF].lost = gpumon_bpf_drops(d->bpf);
+	gpumon_alert_tick(&d->al, &d->m, gpumon_now_ns(CLOCK_MONOTONIC));
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+static int run(struct gpumond *d, int sfd, int tfd)
+{
+	struct epoll_event evs[8];
+	uint64_t u;
+	int n, ret;
+
+	for (;;) {
+		n = epoll_wait(d->ep, evs, 8, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		for (int i = 0; i < n; i++) {
+			switch (evs[i].data.u32) {
+			case EP_SIGNAL:
+				return 0;
+			case EP_TIMER:
+				if (read(tfd, &u, sizeof(u)) > 0)
+					tick(d);
+				break;
+			case EP_NL:
+				if (!d->nl)
+					break;
+				ret = gpumon_nl_process(d->nl);
+				if (ret == -ENOENT)
+					nl_close(d, "gpumon.ko was unloaded (netlink family gone)");
+				break;
+			case EP_BPF:
+				gpumon_bpf_process(d->bpf);
+				break;
+			case EP_KMSG:
+				ret = gpumon_kmsg_process(d->kmsg);
+				if (ret < 0) {
+					epoll_ctl(d->ep, EPOLL_CTL_DEL,
+						  gpumon_kmsg_fd(d->kmsg), NULL);
+					gpumon_kmsg_close(d->kmsg);
+					d->kmsg = NULL;
+					source(d, GPUMON_SRC_KMSG, false,
+					       strerror(-ret));
+				}
+				break;
+			}
+		}
+	}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: gpumond [-F] [-c FILE] [-S SOCKET]\n"
+		"  -F, --foreground    stay in the foreground, log to stderr too\n"
+		"  -c, --config FILE   configuration (default %s)\n"
+		"  -S, --socket PATH   HTTP API socket (default %s)\n",
+		GPUMON_DEFAULT_CONFIG, GPUMON_DEFAULT_SOCKET);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "foreground", no_argument, NULL, 'F' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *config = NULL, *sock = NULL;
+	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
+	struct gpumond d = { .ep = -1 };
+	bool fg = false;
+	char dir[sizeof(d.cfg.socket)];
+	sigset_t sigs;
+	int c, ret, sfd, tfd;
+
+	while ((c = getopt_long(argc, argv, "Fc:S:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			fg = true;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'S':
+			sock = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	gpumon_config_defaults(&d.cfg);
+	ret = gpumon_config_load(&d.cfg, config ? config : GPUMON_DEFAULT_CONFIG,
+				 !config, stderr);
+	if (ret) {
+		if (ret != -EINVAL)
+			fprintf(stderr, "gpumond: %s: %s\n",
+				config ? config : GPUMON_DEFAULT_CONFIG,
+				strerror(-ret));
+		fprintf(stderr, "gpumond: refusing to start on a bad configuration\n");
+		return 1;
+	}
+	if (sock)
+		snprintf(d.cfg.socket, sizeof(d.cfg.socket), "%s", sock);
+	d.al.cor_interval_ns = d.cfg.cor_interval_s * 1000000000ull;
+
+	openlog("gpumond", LOG_PID | LOG_NDELAY | (fg ? LOG_PERROR : 0),
+		LOG_DAEMON);
+	if (!fg && daemon(0, 0)) {
+		fprintf(stderr, "gpumond: daemon: %s\n", strerror(errno));
+		return 1;
+	}
+	if (gpumon_model_init(&d.m, GPUMON_EVENT_RING)) {
+		syslog(LOG_ERR, "out of memory");
+		return 1;
+	}
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	d.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || tfd < 0 || d.ep < 0 || timerfd_settime(tfd, 0, &its, NULL) ||
+	    ep_add(&d, sfd, EP_SIGNAL) || ep_add(&d, tfd, EP_TIMER)) {
+		syslog(LOG_ERR, "cannot set up the event loop: %m");
+		return 1;
+	}
+
+	snprintf(dir, sizeof(dir), "%s", d.cfg.socket);
+	mkdir(dirname(dir), 0755);
+	ret = gpumon_api_start(&d.api, &d.m, d.cfg.socket);
+	if (ret) {
+		syslog(LOG_ERR, "cannot serve the API on %s: %s", d.cfg.socket,
+		       strerror(-ret));
+		return 1;
+	}
+
+	start_sources(&d);
+	syslog(LOG_INFO, "INFO kind=daemon state=started socket=%s netlink=%s bpf=%s kmsg=%s msg=\"gpumond started\"",
+	       d.cfg.socket, d.m.src[GPUMON_SRC_NETLINK].on ? "on" : "off",
+	       d.m.src[GPUMON_SRC_BPF].on ? "on" : "off",
+	       d.m.src[GPUMON_SRC_KMSG].on ? "on" : "off");
+
+	ret = run(&d, sfd, tfd);
+	syslog(LOG_INFO, "INFO kind=daemon state=stopped msg=\"gpumond stopped\"");
+
+	gpumon_api_stop(d.api);
+	if (d.nl)
+		gpumon_nl_close(d.nl);
+	if (d.bpf)
+		gpumon_bpf_close(d.bpf);
+	if (d.kmsg)
+		gpumon_kmsg_close(d.kmsg);
+	close(d.ep);
+	close(tfd);
+	close(sfd);
+	gpumon_model_fini(&d.m);
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * api.c - the HTTP API of gpumond on a Unix socket.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "api.h"
+
+#define EVENTS_MAX	1000
+
+struct gpumon_api {
+	struct MHD_Daemon *mhd;
+	struct gpumon_model *m;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int fd;
+};
+
+static json_object *hex(unsigned int v, int width)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "0x%0*x", width, v);
+	return json_object_new_string(buf);
+}
+
+static json_object *str_or_null(const char *s)
+{
+	return *s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *dev_json(const struct gpumon_dev *d)
+{
+	json_object *o = json_object_new_object();
+	json_object *aer = json_object_new_object();
+	json_object *xid = NULL;
+
+	json_object_object_add(o, "bdf", json_object_new_string(d->bdf));
+	json_object_object_add(o, "role",
+			       json_object_new_string(gpumon_role_name(d->role)));
+	json_object_object_add(o, "parent", str_or_null(d->parent));
+	json_object_object_add(o, "vendor",
+			       d->in_module ? hex(d->vendor, 4) : NULL);
+	json_object_object_add(o, "device",
+			       d->in_module ? hex(d->device, 4) : NULL);
+	json_object_object_add(o, "class",
+			       d->in_module ? hex(d->class, 6) : NULL);
+	json_object_object_add(o, "in_module",
+			       json_object_new_boolean(d->in_module));
+	for (int s = 0; s < __GPUMON_AER_SEV_MAX; s++)
+		json_object_object_add(aer, gpumon_aer_sev_name(s),
+				       json_object_new_uint64(d->aer[s]));
+	json_object_object_add(o, "aer", aer);
+	json_object_object_add(o, "xid_count",
+			       json_object_new_uint64(d->xid_count));
+	if (d->xid_count) {
+		xid = json_object_new_object();
+		json_object_object_add(xid, "xid",
+				       json_object_new_int(d->last_xid));
+		json_object_object_add(xid, "msg",
+				       json_object_new_string(d->last_xid_msg));
+		json_object_object_add(xid, "time_real_ns",
+				       json_object_new_uint64(d->last_xid_real_ns));
+	}
+	json_object_object_add(o, "last_xid", xid);
+	return o;
+}
+
+json_object *gpumon_json_snapshot(struct gpumon_model *m)
+{
+	json_object *o = json_object_new_object();
+	json_object *srcs = json_object_new_array();
+	json_object *devs = json_object_new_array();
+	json_object *ev = json_object_new_object();
+	uint64_t first, lost;
+
+	if (!o || !srcs || !devs || !ev) {
+		json_object_put(o);
+		json_object_put(srcs);
+		json_object_put(devs);
+		json_object_put(ev);
+		return NULL;
+	}
+	pthread_mutex_lock(&m->lock);
+	json_object_object_add(o, "version", json_object_new_int(1));
+	json_object_object_add(o, "host", json_object_new_string(m->host));
+	json_object_object_add(o, "time_real_ns",
+			       json_object_new_uint64(gpumon_now_ns(CLOCK_REALTIME)));
+	for (int i = 0; i < __GPUMON_SRC_MAX; i++) {
+		const struct gpumon_source_state *s = &m->src[i];
+		json_object *so = json_object_new_object();
+
+		json_object_object_add(so, "name",
+				       json_object_new_string(gpumon_source_name(i)));
+		json_object_object_add(so, "on", json_object_new_boolean(s->on));
+		json_object_object_add(so, "why", json_object_new_string(s->why));
+		json_object_object_add(so, "events",
+				       json_object_new_uint64(s->events));
+		json_object_object_add(so, "lost",
+				       json_object_new_uint64(s->lost));
+		json_object_object_add(so, "malformed",
+				       json_object_new_uint64(s->malformed));
+		json_object_array_add(srcs, so);
+	}
+	json_object_object_add(o, "sources", srcs);
+	for (size_t i = 0; i < m->ndevs; i++)
+		json_object_array_add(devs, dev_json(&m->devs[i]));
+	json_object_object_add(o, "devices", devs);
+	json_object_object_add(ev, "next_seq",
+			       json_object_new_uint64(m->next_seq));
+	gpumon_model_events_after(m, 0, &first, &lost);
+	json_object_object_add(ev, "overwritten", json_object_new_uint64(lost));
+	json_object_object_add(ev, "bpf_matched",
+			       json_object_new_uint64(m->bpf_matched));
+	json_object_object_add(ev, "bpf_pending",
+			       json_object_new_uint64(m->npending));
+	json_object_object_add(ev, "bpf_unmatched",
+			       json_object_new_uint64(m->bpf_unmatched_dropped));
+	json_object_object_add(o, "events", ev);
+	pthread_mutex_unlock(&m->lock);
+	return o;
+}
+
+/* "k=v k=v" into an object; a token without '=' is kept under "raw". */
+static json_object *fields_json(const char *fields)
+{
+	json_object *o = json_object_new_object();
+	char buf[sizeof(((struct gpumon_event *)0)->fields)];
+	char *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", fields);
+	for (tok = strtok_r(buf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq) {
+			json_object_object_add(o, "raw",
+					       json_object_new_string(tok));
+			continue;
+		}
+		*eq = '\0';
+		json_object_object_add(o, tok, json_object_new_string(eq + 1));
+	}
+	return o;
+}
+
+static json_object *event_json(const struct gpumon_event *e)
+{
+	json_object *o = json_object_new_object();
+	bool aer = !strcmp(e->kind, "aer");
+	char lvl[16];
+	size_t i;
+
+	for (i = 0; i + 1 < sizeof(lvl) && gpumon_level_name(e->severity)[i];
+	     i++)
+		lvl[i] = gpumon_level_name(e->severity)[i] | 0x20;
+	lvl[i] = '\0';
+	json_object_object_add(o, "seq", json_object_new_uint64(e->seq));
+	json_object_object_add(o, "time_real_ns",
+			       json_object_new_uint64(e->time_real_ns));
+	json_object_object_add(o, "time_mono_ns",
+			       json_object_new_uint64(e->time_mono_ns));
+	json_object_object_add(o, "source",
+			       json_object_new_string(gpumon_source_name(e->source)));
+	json_object_object_add(o, "kind", json_object_new_string(e->kind));
+	json_object_object_add(o, "level", json_object_new_string(lvl));
+	/* For AER the severity is the PCIe one, else the syslog level. */
+	json_object_object_add(o, "severity",
+			       json_object_new_string(aer ?
+				       gpumon_aer_sev_name(e->aer.severity) :
+				       lvl));
+	json_object_object_add(o, "entity", str_or_null(e->entity));
+	json_object_object_add(o, "fields", fields_json(e->fields));
+	if (aer) {
+		json_object_object_add(o, "module_seq",
+				       e->aer.seq ?
+				       json_object_new_uint64(e->aer.seq) : NULL);
+		json_object_object_add(o, "bpf_seen",
+				       json_object_new_boolean(e->bpf_seen));
+	}
+	json_object_object_add(o, "message", json_object_new_string(e->message));
+	return o;
+}
+
+json_object *gpumon_json_events(struct gpumon_model *m, uint64_t after,
+				size_t limit)
+{
+	json_object *o = json_object_new_object();
+	json_object *arr = json_object_new_array();
+	uint64_t first, lost, seq;
+	size_t n;
+
+	if (!o || !arr) {
+		json_object_put(o);
+		json_object_put(arr);
+		return NULL;
+	}
+	pthread_mutex_lock(&m->lock);
+	n = gpumon_model_events_after(m, after, &first, &lost);
+	if (n > limit)
+		n = limit;
+	for (seq = first; seq < first + n; seq++)
+		json_object_array_add(arr,
+				      event_json(gpumon_model_event_at(m, seq)));
+	json_object_object_add(o, "events", arr);
+	json_object_object_add(o, "next_seq",
+			       json_object_new_uint64(m->next_seq));
+	json_object_object_add(o, "lost", json_object_new_uint64(lost));
+	pthread_mutex_unlock(&m->lock);
+	return o;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
+			     json_object *o)
+{
+	const char *text;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (!o)
+		return MHD_NO;
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+					    MHD_RESPMEM_MUST_COPY);
+	json_object_put(o);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result error_reply(struct MHD_Connection *c,
+				   unsigned int status, const char *msg)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	return reply(c, status, o);
+}
+
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !errno && !*end;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
+			      const char *url, const char *method,
+			      const char *version, const char *upload_data,
+			      size_t *upload_data_size, void **con_cls)
+{
+	struct gpumon_api *api = cls;
+	const char *s;
+	uint64_t after = 0, limit = EVENTS_MAX;
+
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return error_reply(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+				   "the API is read-only: GET only");
+	if (!strcmp(url, "/v1/snapshot"))
+		return reply(c, MHD_HTTP_OK, gpumon_json_snapshot(api->m));
+	if (!strcmp(url, "/v1/events")) {
+		s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+						"after");
+		if (s && !parse_u64(s, &after))
+			return error_reply(c, MHD_HTTP_BAD_REQUEST,
+					   "after: expected a sequence number");
+		s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+						"limit");
+		if (s && (!parse_u64(s, &limit) || !limit))
+			return error_reply(c, MHD_HTTP_BAD_REQUEST,
+					   "limit: expected a positive number");
+		if (limit > EVENTS_MAX)
+			limit = EVENTS_MAX;
+		return reply(c, MHD_HTTP_OK,
+			     gpumon_json_events(api->m, after, limit));
+	}
+	return error_reply(c, MHD_HTTP_NOT_FOUND, "no such resource");
+}
+
+int gpumon_api_start(struct gpumon_api **out, struct gpumon_model *m,
+		     const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct gpumon_api *api;
+	int err;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	api = calloc(1, sizeof(*api));
+	if (!api)
+		return -ENOMEM;
+	api->m = m;
+	snprintf(api->path, sizeof(api->path), "%s", path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	api->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (api->fd < 0) {
+		err = -errno;
+		goto err_free;
+	}
+	unlink(path);
+	if (bind(api->fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    chmod(path, 0666) || listen(api->fd, 64)) {
+		err = -errno;
+		goto err_close;
+	}
+	api->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+				    MHD_USE_ERROR_LOG, 0, NULL, NULL,
+				    handle, api,
+				    MHD_OPTION_LISTEN_SOCKET, api->fd,
+				    MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+				    MHD_OPTION_END);
+	if (!api->mhd) {
+		err = -EIO;
+		goto err_unlink;
+	}
+	*out = api;
+	return 0;
+
+err_unlink:
+	unlink(path);
+err_close:
+	close(api->fd);
+err_free:
+	free(api);
+	return err;
+}
+
+void gpumon_api_stop(struct gpumon_api *api)
+{
+	if (!api)
+		return;
+	/* MHD_stop_daemon() closes the listening socket it was given. */
+	MHD_stop_daemon(api->mhd);
+	unlink(api->path);
+	free(api);
+}

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * model.c - gpumond's node model.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model.h"
+
+static const char *const source_names[__GPUMON_SRC_MAX] = {
+	[GPUMON_SRC_NETLINK] = "netlink",
+	[GPUMON_SRC_BPF] = "bpf",
+	[GPUMON_SRC_KMSG] = "kmsg",
+};
+
+static const char *const role_names[__GPUMON_ROLE_MAX] = {
+	[GPUMON_ROLE_UNSPEC] = "unknown",
+	[GPUMON_ROLE_GPU] = "gpu",
+	[GPUMON_ROLE_NVSWITCH] = "nvswitch",
+	[GPUMON_ROLE_MATCHED] = "matched",
+	[GPUMON_ROLE_ROOT_PORT] = "root-port",
+	[GPUMON_ROLE_SWITCH_UP] = "switch-up",
+	[GPUMON_ROLE_SWITCH_DOWN] = "switch-down",
+	[GPUMON_ROLE_BRIDGE] = "bridge",
+};
+
+static const char *const sev_names[__GPUMON_AER_SEV_MAX] = {
+	[GPUMON_AER_CORRECTABLE] = "correctable",
+	[GPUMON_AER_NONFATAL] = "nonfatal",
+	[GPUMON_AER_FATAL] = "fatal",
+};
+
+const char *gpumon_source_name(enum gpumon_source s)
+{
+	return (unsigned int)s < __GPUMON_SRC_MAX ? source_names[s] : "?";
+}
+
+const char *gpumon_role_name(enum gpumon_role r)
+{
+	return (unsigned int)r < __GPUMON_ROLE_MAX ? role_names[r] : "unknown";
+}
+
+const char *gpumon_aer_sev_name(enum gpumon_aer_severity s)
+{
+	return (unsigned int)s < __GPUMON_AER_SEV_MAX ? sev_names[s] : "?";
+}
+
+const char *gpumon_level_name(int level)
+{
+	static const char *const names[] = {
+		"EMERG", "ALERT", "CRIT", "ERR",
+		"WARNING", "NOTICE", "INFO", "DEBUG",
+	};
+
+	return level >= 0 && level <= 7 ? names[level] : "?";
+}
+
+uint64_t gpumon_now_ns(int clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int gpumon_model_init(struct gpumon_model *m, size_t ring_cap)
+{
+	memset(m, 0, sizeof(*m));
+	m->ring = calloc(ring_cap, sizeof(*m->ring));
+	if (!m->ring)
+		return -ENOMEM;
+	m->ring_cap = ring_cap;
+	m->next_seq = 1;
+	if (gethostname(m->host, sizeof(m->host) - 1))
+		snprintf(m->host, sizeof(m->host), "unknown");
+	pthread_mutex_init(&m->lock, NULL);
+	for (int i = 0; i < __GPUMON_SRC_MAX; i++)
+		snprintf(m->src[i].why, sizeof(m->src[i].why), "not started");
+	return 0;
+}
+
+void gpumon_model_fini(struct gpumon_model *m)
+{
+	free(m->ring);
+	free(m->devs);
+	pthread_mutex_destroy(&m->lock);
+	memset(m, 0, sizeof(*m));
+}
+
+struct gpumon_dev *gpumon_model_dev(struct gpumon_model *m, const char *bdf,
+				    bool create)
+{
+	struct gpumon_dev *d;
+
+	for (size_t i = 0; i < m->ndevs; i++)
+		if (!strcmp(m->devs[i].bdf, bdf))
+			return &m->devs[i];
+	if (!create)
+		return NULL;
+	if (m->ndevs == m->devs_cap) {
+		size_t cap = m->devs_cap ? m->devs_cap * 2 : 16;
+
+		d = realloc(m->devs, cap * sizeof(*d));
+		if (!d)
+			return NULL;
+		m->devs = d;
+		m->devs_cap = cap;
+	}
+	d = &m->devs[m->ndevs++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
+	return d;
+}
+
+struct gpumon_event *gpumon_model_add_event(struct gpumon_model *m,
+					    const struct gpumon_event *ev)
+{
+	struct gpumon_event *e = &m->ring[m->next_seq % m->ring_cap];
+
+	*e = *ev;
+	e->seq = m->next_seq++;
+	if (!e->time_real_ns)
+		e->time_real_ns = gpumon_now_ns(CLOCK_REALTIME);
+	if (!e->time_mono_ns)
+		e->time_mono_ns = gpumon_now_ns(CLOCK_MONOTONIC);
+	return e;
+}
+
+static uint64_t oldest_seq(const struct gpumon_model *m)
+{
+	return m->next_seq > m->ring_cap ? m->next_seq - m->ring_cap : 1;
+}
+
+size_t gpumon_model_events_after(const struct gpumon_model *m, uint64_t after,
+				 uint64_t *first, uint64_t *lost)
+{
+	uint64_t oldest = oldest_seq(m);
+	uint64_t from = after + 1;
+
+	*lost = 0;
+	if (from < oldest) {
+		*lost = oldest - from;
+		from = oldest;
+	}
+	*first = from;
+	return from < m->next_seq ? m->next_seq - from : 0;
+}
+
+const struct gpumon_event *gpumon_model_event_at(const struct gpumon_model *m,
+						 uint64_t seq)
+{
+	if (seq < oldest_seq(m) || seq >= m->next_seq)
+		return NULL;
+	return &m->ring[seq % m->ring_cap];
+}
+
+void gpumon_model_module_dev(struct gpumon_model *m,
+			     const struct gpumon_nl_dev *nd)
+{
+	struct gpumon_dev *d = gpumon_model_dev(m, nd->bdf, true);
+
+	if (!d)
+		return;
+	snprintf(d->parent, sizeof(d->parent), "%s", nd->parent);
+	d->vendor = nd->vendor;
+	d->device = nd->device;
+	d->class = nd->class;
+	d->role = nd->role;
+	d->in_module = true;
+	memcpy(d->aer, nd->aer, sizeof(d->aer));
+}
+
+static bool aer_same(const struct gpumon_aer_rec *a,
+		     const struct gpumon_aer_rec *b)
+{
+	return a->status == b->status && a->severity == b->severity &&
+	       !strcmp(a->bdf, b->bdf);
+}
+
+static void tlp_fields(char *buf, size_t len, const struct gpumon_aer_rec *r)
+{
+	size_t n = snprintf(buf, len, "status=0x%08x", r->status);
+
+	if (r->tlp_valid && n < len)
+		snprintf(buf + n, len - n, " tlp=%08x:%08x:%08x:%08x",
+			 r->tlp[0], r->tlp[1], r->tlp[2], r->tlp[3]);
+}
+
+static struct gpumon_event *aer_event(struct gpumon_model *m,
+				      enum gpumon_source src,
+				      const struct gpumon_aer_rec *rec,
+				      bool bpf_seen)
+{
+	static const int level[__GPUMON_AER_SEV_MAX] = {
+		[GPUMON_AER_CORRECTABLE] = LOG_WARNING,
+		[GPUMON_AER_NONFATAL] = LOG_ERR,
+		[GPUMON_AER_FATAL] = LOG_CRIT,
+	};
+	struct gpumon_event ev = {
+		.source = src,
+		.severity = level[rec->severity],
+		.time_mono_ns = rec->time_mono_ns,
+		.time_real_ns = rec->time_real_ns,
+		.aer = *rec,
+		.bpf_seen = bpf_seen,
+	};
+	struct gpumon_dev *d = gpumon_model_dev(m, rec->bdf, true);
+
+	if (d)
+		d->aer[rec->severity]++;
+	snprintf(ev.kind, sizeof(ev.kind), "aer");
+	snprintf(ev.entity, sizeof(ev.entity), "%s", rec->bdf);
+	tlp_fields(ev.fields, sizeof(ev.fields), rec);
+	snprintf(ev.message, sizeof(ev.message), "PCIe %s AER error",
+		 rec->severity == GPUMON_AER_CORRECTABLE ? "correctable" :
+		 rec->severity == GPUMON_AER_FATAL ?
+		 "uncorrectable (fatal)" : "uncorrectable (non-fatal)");
+	return gpumon_model_add_event(m, &ev);
+}
+
+/* Take a pending BPF record of the same error; true when one was there. */
+static bool take_pending(struct gpumon_model *m, struct gpumon_aer_rec *rec)
+{
+	for (size_t i = 0; i < m->npending; i++) {
+		if (!aer_same(&m->pending[i], rec))
+			continue;
+		if (!rec->tlp_valid && m->pending[i].tlp_valid) {
+			rec->tlp_valid = true;
+			memcpy(rec->tlp, m->pending[i].tlp, sizeof(rec->tlp));
+		}
+		memmove(&m->pending[i], &m->pending[i + 1],
+			(m->npending - i - 1) * sizeof(m->pending[0]));
+		m->npending--;
+		return true;
+	}
+	return false;
+}
+
+/* Mark the module's event of the same error as seen by BPF. */
+static bool match_recent(struct gpumon_model *m,
+			 const struct gpumon_aer_rec *rec)
+{
+	uint64_t oldest = oldest_seq(m);
+	uint64_t seq = m->next_seq;
+
+	for (int n = 0; n < GPUMON_BPF_PENDING && seq > oldest; n++) {
+		struct gpumon_event *e = &m->ring[--seq % m->ring_cap];
+
+		if (e->source != GPUMON_SRC_NETLINK || e->bpf_seen ||
+		    strcmp(e->kind, "aer") || !aer_same(&e->aer, rec))
+			continue;
+		e->bpf_seen = true;
+		if (!e->aer.tlp_valid && rec->tlp_valid) {
+			e->aer.tlp_valid = true;
+			memcpy(e->aer.tlp, rec->tlp, sizeof(rec->tlp));
+			tlp_fields(e->fields, sizeof(e->fields), &e->aer);
+		}
+		return true;
+	}
+	return false;
+}
+
+struct gpumon_event *gpumon_model_aer(struct gpumon_model *m,
+				      enum gpumon_source src,
+				      const struct gpumon_aer_rec *rec)
+{
+	struct gpumon_aer_rec r = *rec;
+	struct gpumon_dev *d;
+
+	if ((unsigned int)r.severity >= __GPUMON_AER_SEV_MAX)
+		return NULL;
+	m->src[src].events++;
+	if (src == GPUMON_SRC_NETLINK) {
+		bool seen = take_pending(m, &r);
+
+		if (seen)
+			m->bpf_matched++;
+		return aer_event(m, src, &r, seen);
+	}
+
+	/* BPF: the module counts the devices it watches while it is loaded */
+	d = gpumon_model_dev(m, r.bdf, false);
+	if (!m->src[GPUMON_SRC_NETLINK].on || !d || !d->in_module)
+		return aer_event(m, src, &r, true);
+	if (match_recent(m, &r)) {
+		m->bpf_matched++;
+		return NULL;
+	}
+	if (m->npending == GPUMON_BPF_PENDING) {
+		memmove(&m->pending[0], &m->pending[1],
+			(m->npending - 1) * sizeof(m->pending[0]));
+		m->npending--;
+		m->bpf_unmatched_dropped++;
+	}
+	m->pending[m->npending++] = r;
+	return NULL;
+}
+
+struct gpumon_event *gpumon_model_xid(struct gpumon_model *m,
+				      const struct gpumon_xid *x, int level)
+{
+	struct gpumon_event ev = {
+		.source = GPUMON_SRC_KMSG,
+		.severity = level,
+	};
+	struct gpumon_dev *d = NULL;
+	size_t n;
+
+	snprintf(ev.kind, sizeof(ev.kind), "xid");
+	if (x->has_bdf) {
+		/* The driver prints no function number: a GPU is function 0. */
+		snprintf(ev.entity, sizeof(ev.entity), "%04x:%02x:%02x.0",
+			 x->domain, x->bus, x->dev);
+		d = gpumon_model_dev(m, ev.entity, true);
+	}
+	if (d) {
+		d->xid_count++;
+		d->last_xid = x->xid;
+		snprintf(d->last_xid_msg, sizeof(d->last_xid_msg), "%s",
+			 x->msg);
+		d->last_xid_real_ns = gpumon_now_ns(CLOCK_REALTIME);
+	}
+	n = snprintf(ev.fields, sizeof(ev.fields), "xid=%u", x->xid);
+	if (x->pid >= 0 && n < sizeof(ev.fields))
+		n += snprintf(ev.fields + n, sizeof(ev.fields) - n,
+			      " pid=%d name=%s", x->pid, x->name);
+	if (x->gi >= 0 && n < sizeof(ev.fields))
+		n += snprintf(ev.fields + n, sizeof(ev.fields) - n,
+			      " gpu_instance=%d", x->gi);
+	if (x->ci >= 0 && n < sizeof(ev.fields))
+		snprintf(ev.fields + n, sizeof(ev.fields) - n,
+			 " compute_instance=%d", x->ci);
+	snprintf(ev.message, sizeof(ev.message), "%s", x->msg);
+	return gpumon_model_add_event(m, &ev);
+}
+
+void gpumon_model_source(struct gpumon_model *m, enum gpumon_source s,
+			 bool on, const char *why)
+{
+	struct gpumon_source_state *st = &m->src[s];
+	struct gpumon_event ev = {
+		.source = s,
+		.severity = on ? LOG_INFO : LOG_WARNING,
+	};
+
+	if (st->on == on && !strcmp(st->why, why ? why : ""))
+		return;
+	st->on = on;
+	snprintf(st->why, sizeof(st->why), "%s", why ? why : "");
+	snprintf(ev.kind, sizeof(ev.kind), "source");
+	snprintf(ev.fields, sizeof(ev.fields), "source=%s state=%s",
+		 gpumon_source_name(s), on ? "on" : "off");
+	snprintf(ev.message, sizeof(ev.message), "source %s %s%s%s",
+		 gpumon_source_name(s), on ? "on" : "off",
+		 why && *why ? ": " : "", why ? why : "");
+	gpumon_model_add_event(m, &ev);
+
+	/*
+	 * BPF records still held back for the module's events: the module's
+	 * probe counted those errors before it went, so they are not counted
+	 * again; they only lose their match.
+	 */
+	if (s == GPUMON_SRC_NETLINK && !on) {
+		m->bpf_unmatched_dropped += m->npending;
+		m->npending = 0;
+	}
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * model.h - gpumond's node model: watched devices, their counters, the
+ * event ring and the state of every source.  One lock guards it all;
+ * the event loop writes, the HTTP threads read.
+ */
+#ifndef GPUMON_MODEL_H
+#define GPUMON_MODEL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "aer.h"
+#include "nl_src.h"
+#include "xid.h"
+
+enum gpumon_source {
+	GPUMON_SRC_NETLINK,
+	GPUMON_SRC_BPF,
+	GPUMON_SRC_KMSG,
+	__GPUMON_SRC_MAX
+};
+
+/**
+ * struct gpumon_source_state - one source as shown to the operator.
+ * @on: the source is delivering
+ * @why: when off, why (one sentence)
+ * @events: records received from it
+ * @lost: records it lost (sequence gaps, ring buffer drops, kmsg
+ *	overwrites), exact where the source can tell
+ * @malformed: records it could not decode (kept raw as events)
+ */
+struct gpumon_source_state {
+	bool on;
+	char why[192];
+	uint64_t events;
+	uint64_t lost;
+	uint64_t malformed;
+};
+
+/**
+ * struct gpumon_dev - one PCIe device of the node.
+ * @bdf: "dddd:bb:dd.f"
+ * @parent: upstream bridge BDF, "" when none or unknown
+ * @role: enum gpumon_role; GPUMON_ROLE_UNSPEC when known only from a log
+ * @in_module: the module watches it; @aer are the module's counters
+ * @aer: AER errors per enum gpumon_aer_severity
+ * @xid_count: Xid lines decoded for it
+ * @last_xid: code of the last Xid, valid when @xid_count > 0
+ * @last_xid_msg: its description as the driver printed it
+ * @last_xid_real_ns: CLOCK_REALTIME of the last Xid, ns
+ * @cor_unreported: correctable errors not yet in a syslog line
+ * @cor_alert_mono_ns: CLOCK_MONOTONIC of the last correctable alert line
+ */
+struct gpumon_dev {
+	char bdf[GPUMON_BDF_LEN];
+	char parent[GPUMON_BDF_LEN];
+	uint16_t vendor;
+	uint16_t device;
+	uint32_t class;
+	enum gpumon_role role;
+	bool in_module;
+	uint64_t aer[__GPUMON_AER_SEV_MAX];
+	uint64_t xid_count;
+	unsigned int last_xid;
+	char last_xid_msg[256];
+	uint64_t last_xid_real_ns;
+	uint64_t cor_unreported;
+	uint64_t cor_alert_mono_ns;
+};
+
+/**
+ * struct gpumon_event - one event kept in the ring.
+ * @seq: gpumond's sequence number, from 1, no gaps
+ * @time_real_ns: CLOCK_REALTIME, ns
+ * @time_mono_ns: CLOCK_MONOTONIC, ns
+ * @source: where it came from
+ * @kind: "aer", "xid", "log-malformed", "source"
+ * @severity: syslog level (LOG_CRIT ... LOG_INFO)
+ * @entity: BDF, or "" for the node
+ * @fields: key=value pairs, space separated
+ * @message: a sentence, or the raw log text for a malformed line
+ * @aer: for kind "aer", the record (to match BPF detail to it)
+ * @bpf_seen: the BPF program saw this error too
+ */
+struct gpumon_event {
+	uint64_t seq;
+	uint64_t time_real_ns;
+	uint64_t time_mono_ns;
+	enum gpumon_source source;
+	char kind[16];
+	int severity;
+	char entity[GPUMON_BDF_LEN];
+	char fields[256];
+	char message[320];
+	struct gpumon_aer_rec aer;
+	bool bpf_seen;
+};
+
+#define GPUMON_EVENT_RING	4096
+#define GPUMON_BPF_PENDING	256
+
+struct gpumon_model {
+	pthread_mutex_t lock;
+	char host[64];
+	struct gpumon_source_state src[__GPUMON_SRC_MAX];
+	struct gpumon_dev *devs;
+	size_t ndevs;
+	size_t devs_cap;
+	struct gpumon_event *ring;
+	size_t ring_cap;
+	uint64_t next_seq;
+	/* BPF records waiting for the module's event of the same error */
+	struct gpumon_aer_rec pending[GPUMON_BPF_PENDING];
+	size_t npending;
+	uint64_t bpf_matched;
+	uint64_t bpf_unmatched_dropped;
+};
+
+const char *gpumon_source_name(enum gpumon_source s);
+const char *gpumon_role_name(enum gpumon_role r);
+const char *gpumon_aer_sev_name(enum gpumon_aer_severity s);
+const char *gpumon_level_name(int level);
+
+/**
+ * gpumon_model_init() - an empty model.
+ * @ring_cap: events kept; older ones are overwritten and counted as lost
+ *	to a reader that asks for them
+ * Return: 0 or -ENOMEM.
+ */
+int gpumon_model_init(struct gpumon_model *m, size_t ring_cap);
+void gpumon_model_fini(struct gpumon_model *m);
+
+/**
+ * gpumon_model_dev() - find a device by BDF, optionally adding it.
+ * Caller holds @m->lock.
+ * Return: the device, or NULL when absent and !@create (or no memory).
+ */
+struct gpumon_dev *gpumon_model_dev(struct gpumon_model *m, const char *bdf,
+				    bool create);
+
+/**
+ * gpumon_model_add_event() - append an event, assigning its sequence
+ * number and, when zero, its times.  Caller holds @m->lock.
+ * Return: the stored event (valid until the ring wraps).
+ */
+struct gpumon_event *gpumon_model_add_event(struct gpumon_model *m,
+					    const struct gpumon_event *ev);
+
+/**
+ * gpumon_model_events_after() - events with seq > @after, oldest first.
+ * Caller holds @m->lock.
+ * @first: index of the first such event in ring order (pass to
+ *	gpumon_model_event_at())
+ * @lost: set to events after @after already overwritten in the ring
+ * Return: number of such events still in the ring.
+ */
+size_t gpumon_model_events_after(const struct gpumon_model *m, uint64_t after,
+				 uint64_t *first, uint64_t *lost);
+const struct gpumon_event *gpumon_model_event_at(const struct gpumon_model *m,
+						 uint64_t seq);
+
+/**
+ * gpumon_model_module_dev() - merge one device of the module's dump.
+ * Caller holds @m->lock.  The module's counters replace ours.
+ */
+void gpumon_model_module_dev(struct gpumon_model *m,
+			     const struct gpumon_nl_dev *nd);
+
+/**
+ * gpumon_model_aer() - account one AER error from @src.
+ * Caller holds @m->lock.  With the module's netlink source on, the module
+ * is the count and a BPF record only adds detail to the module's event
+ * of the same error; without it, each BPF record is one error.
+ * Return: the event that carries the error, or NULL when the record was
+ * merged into an existing event or held back to be merged.
+ */
+struct gpumon_event *gpumon_model_aer(struct gpumon_model *m,
+				      enum gpumon_source src,
+				      const struct gpumon_aer_rec *rec);
+
+/**
+ * gpumon_model_xid() - account one decoded Xid line.  Caller holds the lock.
+ * @level: syslog level of the event
+ * Return: the new event.
+ */
+struct gpumon_event *gpumon_model_xid(struct gpumon_model *m,
+				      const struct gpumon_xid *x,
+				      int level);
+
+/**
+ * gpumon_model_source() - mark a source on or off, with the reason.
+ * Caller holds the lock.  A change is recorded as an event.
+ */
+void gpumon_model_source(struct gpumon_model *m, enum gpumon_source s,
+			 bool on, const char *why);
+
+/** gpumon_now_ns() - the clock @clk (CLOCK_MONOTONIC, CLOCK_REALTIME), ns. */
+uint64_t gpumon_now_ns(int clk);
+
+#endif

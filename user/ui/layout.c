@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * layout.c - the console's screen as text, without a terminal.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ui.h"
+
+void gpumon_ui_layout(size_t rows, size_t ndevs, size_t nevents,
+		      struct gpumon_layout *l)
+{
+	size_t avail, keep;
+
+	memset(l, 0, sizeof(*l));
+	if (!rows) {
+		l->dev_rows = ndevs;
+		l->event_rows = nevents;
+		return;
+	}
+	avail = rows > GPUMON_UI_FIXED_ROWS ? rows - GPUMON_UI_FIXED_ROWS : 0;
+	keep = nevents < GPUMON_UI_MIN_EVENT_ROWS ? nevents :
+	       GPUMON_UI_MIN_EVENT_ROWS;
+	if (keep > avail)
+		keep = avail;
+	l->dev_rows = ndevs < avail - keep ? ndevs : avail - keep;
+	if (l->dev_rows < ndevs && l->dev_rows) {
+		/* the last device row becomes "+N more" */
+		l->dev_rows--;
+		l->more_row = true;
+	}
+	l->dev_hidden = ndevs - l->dev_rows;
+	avail -= l->dev_rows + l->more_row;
+	l->event_rows = nevents < avail ? nevents : avail;
+}
+
+static size_t fit(char *buf, size_t len, size_t cols, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!len)
+		return 0;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if ((size_t)n >= len)
+		n = len - 1;
+	if (cols && (size_t)n > cols)
+		n = cols;
+	buf[n] = '\0';
+	return n;
+}
+
+static void fmt_time(char *buf, size_t len, uint64_t ns)
+{
+	time_t t = ns / 1000000000ull;
+	struct tm tm;
+
+	if (!ns || !gmtime_r(&t, &tm)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+size_t gpumon_ui_header(char *buf, size_t len, size_t cols,
+			const struct gpumon_view *v)
+{
+	char t[32];
+
+	fmt_time(t, sizeof(t), v->time_real_ns);
+	return fit(buf, len, cols, "gpumon - %s - %s - %zu devices",
+		   v->host, t, v->ndevs);
+}
+
+size_t gpumon_ui_sources(char *buf, size_t len, size_t cols,
+			 const struct gpumon_view *v)
+{
+	size_t n = fit(buf, len, 0, "sources:");
+
+	for (size_t i = 0; i < v->nsrc && n + 1 < len; i++) {
+		const struct gpumon_view_source *s = &v->src[i];
+
+		if (s->on)
+			n += fit(buf + n, len - n, 0,
+				 " %s=on(%" PRIu64 " events, %" PRIu64 " lost)",
+				 s->name, s->events, s->lost);
+		else
+			n += fit(buf + n, len - n, 0, " %s=off(%s)", s->name,
+				 s->why);
+	}
+	if (cols && n > cols) {
+		n = cols;
+		buf[n] = '\0';
+	}
+	return n;
+}
+
+#define DEV_FMT "%-13s %-11s %-13s %9s %9s %7s  %s"
+
+size_t gpumon_ui_dev_header(char *buf, size_t len, size_t cols)
+{
+	return fit(buf, len, cols, DEV_FMT, "DEVICE", "ROLE", "PARENT",
+		   "CORR", "NONFATAL", "FATAL", "XID");
+}
+
+size_t gpumon_ui_dev_row(char *buf, size_t len, size_t cols,
+			 const struct gpumon_view_dev *d)
+{
+	char c[24], nf[24], f[24], x[160];
+
+	snprintf(c, sizeof(c), "%" PRIu64, d->aer[0]);
+	snprintf(nf, sizeof(nf), "%" PRIu64, d->aer[1]);
+	snprintf(f, sizeof(f), "%" PRIu64, d->aer[2]);
+	if (d->last_xid >= 0)
+		snprintf(x, sizeof(x), "%d (%" PRIu64 "x) %s", d->last_xid,
+			 d->xid_count, d->last_xid_msg);
+	else
+		snprintf(x, sizeof(x), "-");
+	return fit(buf, len, cols, DEV_FMT, d->bdf, d->role,
+		   *d->parent ? d->parent : "-", c, nf, f, x);
+}
+
+size_t gpumon_ui_event_header(char *buf, size_t len, size_t cols,
+			      const struct gpumon_view *v)
+{
+	return fit(buf, len, cols,
+		   "EVENTS (%zu shown, next %" PRIu64 ", %" PRIu64 " lost)  %-8s %-7s %-7s %-11s %-12s %s",
+		   v->nevents, v->next_seq, v->events_lost, "TIME", "SOURCE",
+		   "KIND", "SEVERITY", "ENTITY", "MESSAGE");
+}
+
+size_t gpumon_ui_event_row(char *buf, size_t len, size_t cols,
+			   const struct gpumon_view_event *e)
+{
+	time_t t = e->time_real_ns / 1000000000ull;
+	char ts[16] = "-";
+	struct tm tm;
+
+	if (e->time_real_ns && gmtime_r(&t, &tm))
+		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	return fit(buf, len, cols, "%6" PRIu64 " %-8s %-7s %-7s %-11s %-12s %s",
+		   e->seq, ts, e->source, e->kind, e->severity,
+		   *e->entity ? e->entity : "-", e->message);
+}
+
+void gpumon_ui_print(FILE *f, const struct gpumon_view *v, size_t rows,
+		     size_t cols)
+{
+	struct gpumon_layout l;
+	char line[1024];
+	size_t i;
+
+	gpumon_ui_layout(rows, v->ndevs, v->nevents, &l);
+	gpumon_ui_header(line, sizeof(line), cols, v);
+	fprintf(f, "%s\n", line);
+	gpumon_ui_sources(line, sizeof(line), cols, v);
+	fprintf(f, "%s\n", line);
+	gpumon_ui_dev_header(line, sizeof(line), cols);
+	fprintf(f, "%s\n", line);
+	for (i = 0; i < l.dev_rows; i++) {
+		gpumon_ui_dev_row(line, sizeof(line), cols, &v->devs[i]);
+		fprintf(f, "%s\n", line);
+	}
+	if (l.more_row)
+		fprintf(f, "+%zu more\n", l.dev_hidden);
+	gpumon_ui_event_header(line, sizeof(line), cols, v);
+	fprintf(f, "%s\n", line);
+	for (i = v->nevents - l.event_rows; i < v->nevents; i++) {
+		gpumon_ui_event_row(line, sizeof(line), cols, &v->events[i]);
+		fprintf(f, "%s\n", line);
+	}
+}
