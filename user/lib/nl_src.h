@@ -33,7 +33,9 @@ struct gpumon_nl_dev {
  * struct gpumon_nl_ops - callbacks for "events" group notifications.
  * @aer: one AER error event, with the module's sequence number
  * @lost: @n events between the last one seen and this one never arrived
- *	(sequence gap, or the socket overran: ENOBUFS)
+ *	(sequence gap, or the socket overran: ENOBUFS).  @n is 0 for an
+ *	overrun: events were lost, their number is not known yet; it comes
+ *	with the next event's sequence gap, as a second call with n > 0.
  */
 struct gpumon_nl_ops {
 	void (*aer)(void *ctx, const struct gpumon_aer_rec *rec);
@@ -64,6 +66,13 @@ int gpumon_nl_process(struct gpumon_nl *nl);
 int gpumon_nl_dump(struct gpumon_nl *nl,
 		   int (*cb)(void *ctx, const struct gpumon_nl_dev *dev),
 		   void *ctx);
+/** gpumon_nl_overruns() - times the event socket overran (ENOBUFS). */
+uint64_t gpumon_nl_overruns(struct gpumon_nl *nl);
+/**
+ * gpumon_nl_skipped() - messages received but not passed on: unknown
+ * event kinds, policy failures, missing attributes.  Not counted as lost.
+ */
+uint64_t gpumon_nl_skipped(struct gpumon_nl *nl);
 void gpumon_nl_close(struct gpumon_nl *nl);
 
 #endif
