@@ -20,6 +20,8 @@
 
 #include "kmsg.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+/* a string literal as (buf, len) arguments */
 #define REC(s)	s, sizeof(s) - 1
 
 START_TEST(test_parse_plain)
@@ -114,7 +116,7 @@ START_TEST(test_parse_facility)
 	struct gpumon_kmsg_rec rec;
 	size_t i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		ck_assert_int_eq(gpumon_kmsg_parse(t[i].r, strlen(t[i].r),
 						   &rec), 0);
 		ck_assert_uint_eq(rec.facility, t[i].fac);
@@ -165,7 +167,7 @@ static const char *const bad_records[] = {
 	"NVRM: Xid (PCI:0000:44:00): 79, GPU has fallen off the bus.\n",
 };
 
-#define N_BAD (int)(sizeof(bad_records) / sizeof(bad_records[0]))
+#define N_BAD ((int)ARRAY_SIZE(bad_records))
 
 START_TEST(test_parse_malformed)
 {

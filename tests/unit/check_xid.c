@@ -21,6 +21,8 @@
 
 #include "xid.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #ifndef FIXTURE_DIR
 #define FIXTURE_DIR "tests/fixtures"
 #endif
@@ -159,7 +161,7 @@ static const struct valid_case valid_cases[] = {
 	  "bad \xc3\x28 utf8 \x80 here" },
 };
 
-#define N_VALID (int)(sizeof(valid_cases) / sizeof(valid_cases[0]))
+#define N_VALID ((int)ARRAY_SIZE(valid_cases))
 
 START_TEST(test_valid_fixture_count)
 {
@@ -276,7 +278,7 @@ END_TEST
 
 START_TEST(test_newline_stripped)
 {
-	static const char *lines[] = {
+	static const char *const lines[] = {
 		"NVRM: Xid (PCI:0000:44:00): 79, GPU has fallen off the bus.\n",
 		"NVRM: Xid (PCI:0000:44:00): 79, GPU has fallen off the bus.\r\n",
 		"NVRM: Xid (PCI:0000:44:00): 79, GPU has fallen off the bus.\r",
@@ -284,7 +286,7 @@ START_TEST(test_newline_stripped)
 	struct gpumon_xid x;
 	size_t i;
 
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
 		ck_assert_int_eq(parse_exact(lines[i], strlen(lines[i]), &x),
 				 0);
 		ck_assert_str_eq(x.msg, "GPU has fallen off the bus.");
