@@ -177,11 +177,7 @@ static void source(struct gpumond *d, enum gpumon_source s, bool on,
 		   const char *why)
 {
 	pthread_mutex_lock(&d->m.lock);
-	if (d->m.src[s].on != on || strcmp(d->m.src[s].why, why))
-		syslog(on ? LOG_INFO : LOG_WARNING, "%s kind=source source=%s state=%s msg=\"%s\"",
-		       gpumon_level_name(on ? LOG_INFO : LOG_WARNING),
-		       gpumon_source_name(s), on ? "on" : "off", why);
-	gpumon_model_source(&d->m, s, on, why);
+	alert(d, gpumon_model_source(&d->m, s, on, why));
 	pthread_mutex_unlock(&d->m.lock);
 }
 

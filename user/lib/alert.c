@@ -69,8 +69,6 @@ void gpumon_alert_event(struct gpumon_alerter *a, struct gpumon_model *m,
 			cor_line(a, d, now_mono_ns);
 		return;
 	}
-	if (!strcmp(ev->kind, "source") && ev->severity > LOG_WARNING)
-		return;
 	quote(msg, sizeof(msg), ev->message);
 	snprintf(line, sizeof(line), "%s%s%s kind=%s%s%s%s%s msg=\"%s\"",
 		 gpumon_level_name(ev->severity),

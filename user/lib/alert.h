@@ -27,8 +27,8 @@ struct gpumon_alerter {
  * gpumon_alert_event() - alert on one new event.  Caller holds @m->lock.
  * @now_mono_ns: CLOCK_MONOTONIC now, ns
  *
- * Uncorrectable AER errors, Xids and sources going off give one line
- * each, at once.  Correctable AER errors give a line at once when the
+ * Uncorrectable AER errors, Xids, lost records and source changes give
+ * one line each, at once.  Correctable AER errors give a line at once when the
  * device had none reported within the interval, else wait for
  * gpumon_alert_tick().  Line shape: "LEVEL bdf=... kind=... k=v ...
  * msg=\"...\"".

@@ -339,8 +339,9 @@ struct gpumon_event *gpumon_model_xid(struct gpumon_model *m,
 	return gpumon_model_add_event(m, &ev);
 }
 
-void gpumon_model_source(struct gpumon_model *m, enum gpumon_source s,
-			 bool on, const char *why)
+struct gpumon_event *gpumon_model_source(struct gpumon_model *m,
+					 enum gpumon_source s, bool on,
+					 const char *why)
 {
 	struct gpumon_source_state *st = &m->src[s];
 	struct gpumon_event ev = {
@@ -348,8 +349,10 @@ void gpumon_model_source(struct gpumon_model *m, enum gpumon_source s,
 		.severity = on ? LOG_INFO : LOG_WARNING,
 	};
 
+	struct gpumon_event *e;
+
 	if (st->on == on && !strcmp(st->why, why ? why : ""))
-		return;
+		return NULL;
 	st->on = on;
 	snprintf(st->why, sizeof(st->why), "%s", why ? why : "");
 	snprintf(ev.kind, sizeof(ev.kind), "source");
@@ -358,7 +361,7 @@ void gpumon_model_source(struct gpumon_model *m, enum gpumon_source s,
 	snprintf(ev.message, sizeof(ev.message), "source %s %s%s%s",
 		 gpumon_source_name(s), on ? "on" : "off",
 		 why && *why ? ": " : "", why ? why : "");
-	gpumon_model_add_event(m, &ev);
+	e = gpumon_model_add_event(m, &ev);
 
 	/*
 	 * BPF records still held back for the module's events: the module's
@@ -369,4 +372,5 @@ void gpumon_model_source(struct gpumon_model *m, enum gpumon_source s,
 		m->bpf_unmatched_dropped += m->npending;
 		m->npending = 0;
 	}
+	return e;
 }

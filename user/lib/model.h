@@ -192,8 +192,9 @@ struct gpumon_event *gpumon_model_xid(struct gpumon_model *m,
 /**
  * gpumon_model_source() - mark a source on or off, with the reason.
  * Caller holds the lock.  A change is recorded as an event.
+ * Return: that event, or NULL when nothing changed.
  */
-void gpumon_model_source(struct gpumon_model *m, enum gpumon_source s,
+struct gpumon_event *gpumon_model_source(struct gpumon_model *m, enum gpumon_source s,
 			 bool on, const char *why);
 
 /** gpumon_now_ns() - the clock @clk (CLOCK_MONOTONIC, CLOCK_REALTIME), ns. */

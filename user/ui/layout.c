@@ -132,10 +132,15 @@ size_t gpumon_ui_dev_row(char *buf, size_t len, size_t cols,
 size_t gpumon_ui_event_header(char *buf, size_t len, size_t cols,
 			      const struct gpumon_view *v)
 {
+	char lost[48] = "";
+
+	if (v->events_lost)
+		snprintf(lost, sizeof(lost), ", %" PRIu64 " lost",
+			 v->events_lost);
 	return fit(buf, len, cols,
-		   "EVENTS (%zu shown, next %" PRIu64 ", %" PRIu64 " lost)  %-8s %-7s %-7s %-11s %-12s %s",
-		   v->nevents, v->next_seq, v->events_lost, "TIME", "SOURCE",
-		   "KIND", "SEVERITY", "ENTITY", "MESSAGE");
+		   "%6s %-8s %-7s %-7s %-11s %-12s MESSAGE (events: last %zu%s)",
+		   "SEQ", "TIME", "SOURCE", "KIND", "SEVERITY", "ENTITY",
+		   v->nevents, lost);
 }
 
 size_t gpumon_ui_event_row(char *buf, size_t len, size_t cols,
