@@ -55,7 +55,7 @@ all: module bpf user
 user: $(O)/gpumond $(O)/gpumon
 bpf: $(SKELS)
 
-$(O)/%.o: %.c $(SKELS) | $(O)
+$(O)/user/%.o: user/%.c $(SKELS) | $(O)
 	$(msg) CC $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
