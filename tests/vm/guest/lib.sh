@@ -102,6 +102,21 @@ aer_total() {
 	awk -v k=$_k '$1 == k { print $2 }' "/sys/bus/pci/devices/$1/aer_dev_$2"
 }
 
+# aer_snap: remember the sysfs totals of the GPU's path; aer_delta BDF SEV
+# prints the growth since.  The module counts from its load, the kernel
+# from boot.
+aer_snap() {
+	for _b in $GPU $DN $UP $RP; do
+		for _s in correctable nonfatal fatal; do
+			echo "$_b $_s $(aer_total $_b $_s)"
+		done
+	done >/tmp/aer.snap
+}
+aer_delta() {
+	_b0=$(awk -v b="$1" -v s="$2" '$1 == b && $2 == s { print $3 }' /tmp/aer.snap)
+	echo $(($(aer_total "$1" "$2") - ${_b0:-0}))
+}
+
 # aer_settle BDF SEVERITY: wait until the sysfs total holds still for 1 s
 # (the kernel handles AER messages in a thread); prints it.
 aer_settle() {
@@ -192,6 +207,9 @@ syslog_sum() {
 # scan of the kernel log for WARNING:, BUG: and Call Trace.
 scenario_begin() {
 	dmesg -c >>/tmp/dmesg.log 2>/dev/null
+	# syslogd appends (O_APPEND), so the log can be emptied under it.
+	cat /var/log/messages >>/tmp/messages.all 2>/dev/null
+	: >/var/log/messages
 	diag "---- $SCEN ----"
 }
 scenario_end() {

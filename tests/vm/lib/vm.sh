@@ -8,9 +8,11 @@
 #                                  fails on any compiler/kbuild warning)
 #   vm_build_initramfs KVER OUT    busybox, modules, gpumon binaries and
 #                                  libraries, jq, terminfo, guest scripts
-#   vm_start KVER INITRD DIR APPEND CONSOLE
-#                                  boot QEMU (TCG, q35, GPU-like PCIe path)
-#                                  in the background; sets VM_PID
+#   vm_args KVER INITRD DIR APPEND CONSOLE
+#                                  the QEMU command line (TCG, q35, GPU-like
+#                                  PCIe path) in the array VM_ARGS
+#   vm_start ...                   the same, booted in the background;
+#                                  sets VM_PID
 #   vm_serve DIR                   answer the guest's host requests (QMP)
 #                                  until QEMU exits
 #
@@ -192,34 +194,40 @@ vm_helpers() {
 	${CC:-gcc} -static -O2 -Wall -Wextra -o "$out" "$src"
 }
 
-# vm_start KVER INITRD DIR APPEND CONSOLE: CONSOLE is a file path or
-# "stdio".  QEMU's own messages go to DIR/qemu.log.
-vm_start() {
-	local kver=$1 initrd=$2 dir=$3 append=$4 console=$5 con
+# vm_args KVER INITRD DIR APPEND CONSOLE: the QEMU command line in the
+# array VM_ARGS.  CONSOLE is a file, or "stdio" (the user's terminal,
+# multiplexed with the QEMU monitor: Ctrl-A x quits, Ctrl-A c monitor).
+vm_args() {
+	local kver=$1 initrd=$2 dir=$3 append=$4 console=$5
 	rm -f "$dir"/qmp.sock "$dir"/ctl.in "$dir"/ctl.out "$dir"/result.tap
 	mkfifo "$dir/ctl.in" "$dir/ctl.out"
 	: >"$dir/result.tap"
+	VM_ARGS=("$VM_QEMU" -machine q35 -accel tcg -m "$VM_MEM" -smp 1
+		-nodefaults -no-user-config -display none -no-reboot -net none
+		-kernel "$VM_CACHE/$kver/vmlinuz" -initrd "$initrd"
+		-append "console=ttyS0 panic=-1 $append")
 	if [ "$console" = stdio ]; then
-		con="-chardev stdio,id=con,signal=off"
+		VM_ARGS+=(-chardev stdio,id=con,mux=on,signal=off
+			-serial chardev:con -mon chardev=con,mode=readline)
 	else
-		con="-chardev file,id=con,path=$console"
+		VM_ARGS+=(-chardev file,id=con,path="$console" -serial chardev:con)
 	fi
-	# shellcheck disable=SC2086
-	"$VM_QEMU" -machine q35 -accel tcg -m "$VM_MEM" -smp 1 \
-		-nodefaults -no-user-config -display none -no-reboot -net none \
-		-kernel "$VM_CACHE/$kver/vmlinuz" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 $append" \
-		$con -serial chardev:con \
-		-chardev pipe,id=ctl,path="$dir/ctl" -serial chardev:ctl \
-		-chardev file,id=res,path="$dir/result.tap" -serial chardev:res \
-		-qmp unix:"$dir/qmp.sock",server=on,wait=off \
-		-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x1,chassis=1,slot=1,x-speed=16,x-width=16 \
-		-device x3130-upstream,id=up1,bus=rp1 \
-		-device xio3130-downstream,id=dn1,bus=up1,chassis=2,slot=1 \
-		-device virtio-net-pci,id=gpu0,bus=dn1,aer=on,disable-legacy=on,romfile= \
-		-device pcie-root-port,id=rp2,bus=pcie.0,addr=0x2,chassis=3,slot=2 \
-		-device virtio-rng-pci,id=rng0,bus=rp2,disable-legacy=on \
-		2>"$dir/qemu.log" &
+	VM_ARGS+=(-chardev pipe,id=ctl,path="$dir/ctl" -serial chardev:ctl
+		-chardev file,id=res,path="$dir/result.tap" -serial chardev:res
+		-qmp unix:"$dir/qmp.sock",server=on,wait=off
+		-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x1,chassis=1,slot=1,x-speed=16,x-width=16
+		-device x3130-upstream,id=up1,bus=rp1
+		-device xio3130-downstream,id=dn1,bus=up1,chassis=2,slot=1
+		-device virtio-net-pci,id=gpu0,bus=dn1,aer=on,disable-legacy=on,romfile=
+		-device pcie-root-port,id=rp2,bus=pcie.0,addr=0x2,chassis=3,slot=2
+		-device virtio-rng-pci,id=rng0,bus=rp2,disable-legacy=on)
+}
+
+# vm_start KVER INITRD DIR APPEND CONSOLE: vm_args, then QEMU in the
+# background with its own messages in DIR/qemu.log; sets VM_PID.
+vm_start() {
+	vm_args "$@"
+	"${VM_ARGS[@]}" 2>"$3/qemu.log" &
 	VM_PID=$!
 }
 
@@ -242,7 +250,7 @@ _vm_json_str() {
 	printf '"%s"' "$s"
 }
 
-# vm_serve DIR: answer the guest's requests until QEMU exits.  Requests
+# vm_serve DIR: answer the guest's requests until process VM_PID exits.  Requests
 # are only QMP or HMP commands: the guest cannot run anything on the host.
 vm_serve() {
 	local dir=$1 line n verb arg reply rc text i
@@ -278,7 +286,7 @@ vm_serve() {
 		printf 'ACK %s %s %s\n' "$n" "$rc" "$text" >&4
 	done
 	exec 3<&- 4>&-
-	kill "$QMP_PID" 2>/dev/null
+	[ -n "${QMP_PID:-}" ] && kill "$QMP_PID" 2>/dev/null
 	return 0
 }
 
