@@ -131,7 +131,14 @@ static void gpumon_aer_probe(void *data, const char *dev_name,
 		ev.tlp_valid = 1;
 		gpumon_tlp_read(tlp, ev.tlp);
 	}
-	atomic64_inc(&gdev->aer[ev.severity]);
+	/*
+	 * Status 0 is the AER core saying it could not read the device's
+	 * error status ("type=Inaccessible", e.g. a device gone from the
+	 * bus).  It leaves that out of the device's aer_dev_* totals, and
+	 * so do the counters here; the event itself is still sent.
+	 */
+	if (status)
+		atomic64_inc(&gdev->aer[ev.severity]);
 
 	gpumon_ring_push(&ev);
 	schedule_work(&gpumon_aer_work);
