@@ -22,6 +22,13 @@ aer_snap
 check "insmod gpumon.ko match=$MATCH" mod_load
 check "gpumond starts" gpumond_start
 
+# The tracepoint's own count, from tracefs, as a reference for the sources.
+tr=/sys/kernel/tracing
+if [ -e $tr/events/ras/aer_event/enable ]; then
+	echo 16384 >$tr/buffer_size_kb
+	echo >$tr/trace
+	echo 1 >$tr/events/ras/aer_event/enable
+fi
 check "QEMU: non-fatal 0x4000 at the endpoint" host_aer gpu0 0x4000
 aer_settle $GPU nonfatal >/dev/null
 check "aer_inject: $N correctable at the endpoint" inject_cor $GPU $N
@@ -56,6 +63,8 @@ for s in netlink bpf; do
 		continue
 	fi
 	pass "$s source on"
+	enough() { [ "$(src $s .events)" -ge "$total" ]; }
+	wait_for 5 enough
 	ev=$(src $s .events)
 	check "$s source: $total AER events (events=$ev, lost=$(src $s .lost))" \
 		test "$ev" -ge "$total" || srcfail=1
@@ -64,6 +73,10 @@ done
 check "events list has the endpoint's AER events" \
 	test "$(jq "[.events[] | select(.kind == \"aer\" and .entity == \"$GPU\")] | length" /tmp/events.json)" -ge 1 ||
 	srcfail=1
+if [ -e $tr/events/ras/aer_event/enable ]; then
+	echo 0 >$tr/events/ras/aer_event/enable
+	diag "ras:aer_event fired $(grep -c 'aer_event:' $tr/trace) times (tracefs)"
+fi
 if [ $srcfail = 1 ]; then
 	diag "events by source/kind/entity/severity:"
 	diag "$(jq -r '.events[] | "\(.source) \(.kind) \(.entity) \(.severity)"' /tmp/events.json | sort | uniq -c)"
