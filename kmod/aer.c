@@ -165,6 +165,7 @@ int gpumon_aer_init(void)
 	struct tracepoint *tp = NULL;
 	int ret;
 
+	gpumon_aer_probe_check(gpumon_aer_probe);
 	for_each_kernel_tracepoint(gpumon_find_tp, &tp);
 	if (!tp) {
 		pr_warn("tracepoint ras:aer_event not found (kernel without CONFIG_PCIEAER?); AER counting off\n");

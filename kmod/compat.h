@@ -11,6 +11,7 @@
 #include <linux/aer.h>
 #include <linux/types.h>
 #include <linux/version.h>
+#include <ras/ras_event.h>
 
 /*
  * ras:aer_event passes the TLP header log as its last argument.
@@ -26,7 +27,13 @@
  *              struct gpumon_tlp_log *tlp);
  *
  * (7.0 adds a trailing "const char *bus_type"; not a target yet.)
+ * gpumon_aer_probe_check() makes the compiler hold the probe to the
+ * TP_PROTO of the kernel being built, through the check function that
+ * DECLARE_TRACE provides (declarations only: the tracepoint itself is
+ * not exported and is found by name at load).
  */
+#define gpumon_aer_probe_check(probe) check_trace_callback_type_aer_event(probe)
+
 #if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
 
 #define gpumon_tlp_log pcie_tlp_log

@@ -12,7 +12,6 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
-#include "compat.h"
 #include "gpumon.h"
 
 enum gpumon_nl_mcgrp {
