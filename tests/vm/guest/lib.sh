@@ -235,7 +235,6 @@ scenario_end() {
 run_scenarios() {
 	echo 0 >/tmp/tap.n
 	: >/tmp/tap.failed
-	diag "kernel $(uname -r)"
 	dmesg >/tmp/dmesg.boot
 	if grep -qE 'WARNING:|BUG:|Call Trace' /tmp/dmesg.boot; then
 		diag "boot log has warnings:"
