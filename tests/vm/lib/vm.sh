@@ -33,7 +33,7 @@
 VM_TOP=${VM_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 VM_O=${O:-build}
 case $VM_O in /*) ;; *) VM_O=$VM_TOP/$VM_O ;; esac
-VM_CACHE=$VM_TOP/.cache/kernels
+VM_CACHE=${GPUMON_KCACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gpumon/kernels}
 VM_QEMU=${QEMU:-qemu-system-x86_64}
 VM_MEM=${VM_MEM:-512}
 # Modules loaded at boot, with their dependencies, in this order.
@@ -49,10 +49,31 @@ vm_kernels() {
 	done
 }
 
+# vm_lock FILE: hold an exclusive lock on FILE until the shell exits or
+# vm_unlock; other engineers' runs in the same checkout wait for it.
+vm_lock() {
+	exec {VM_LOCK_FD}>"$1"
+	if ! flock -n "$VM_LOCK_FD"; then
+		vm_log "vm: waiting for another run holding $1"
+		flock "$VM_LOCK_FD"
+	fi
+}
+vm_unlock() { exec {VM_LOCK_FD}>&-; }
+
 # vm_build_module KVER: build the module for one guest kernel in its own
 # folder (kbuild before 6.13 writes objects into M=).  Quiet unless V=1;
-# any line with "warning" fails the build.
+# any line with "warning" fails the build.  Serialized per kernel.
 vm_build_module() {
+	local rc fd
+	mkdir -p "$VM_O"
+	exec {fd}>"$VM_O/kmod-$1.lock"
+	flock "$fd"
+	_vm_build_module "$@"
+	rc=$?
+	exec {fd}>&-
+	return $rc
+}
+_vm_build_module() {
 	local kver=$1 kdir=/usr/src/linux-headers-$1
 	local mdir=$VM_O/kmod-$kver log
 	[ -d "$kdir" ] || { vm_log "vm: no headers at $kdir"; return 1; }
