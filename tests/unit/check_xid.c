@@ -15,6 +15,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,6 +365,104 @@ START_TEST(test_empty)
 }
 END_TEST
 
+/* ---- fields decoded inside the message (tests/fixtures/klog/xid-fields.log) ---- */
+
+struct field_case {
+	bool has_bdf;
+	unsigned int xid;
+	const char *unit;
+	int fatal, xc, injected, link;
+	unsigned int nwords;
+	uint32_t w0, wlast;
+	int contained;
+	const char *cunit;
+	int rst, drst;
+	unsigned int cause;
+	const char *recovery;
+};
+
+static const struct field_case field_cases[] = {
+	/* NVLink5, R570+ tail: unit, fatal, XC, injected, link, six words */
+	{ true, 149, "NETIR_LINK_EVT", 1, 0, 0, 8, 6, 0x004505c6, 0,
+	  -1, "", -1, -1, 0, "" },
+	/* older drivers: "XC 1 i 2" and one word in brackets */
+	{ true, 146, "TLW_RX_PIPE0", 1, 1, 2, 1, 1, 0xa, 0xa,
+	  -1, "", -1, -1, 0, "" },
+	{ true, 145, "RLW_REMAP", 0, 0, 0, 17, 6, 0x4, 0,
+	  -1, "", -1, -1, 0, "" },
+	/* cut inside the words: the words are dropped, not half kept */
+	{ true, 149, "NETIR_LINK_EVT", 1, 0, 0, 8, 0, 0, 0,
+	  -1, "", -1, -1, 0, "" },
+	/* Xid 74: link number and seven register words */
+	{ true, 74, "", -1, -1, -1, 3, 7, 0x0, 0x0,
+	  -1, "", -1, -1, 0, "" },
+	/* Xid 94/95 containment */
+	{ true, 94, "", -1, -1, -1, -1, 0, 0, 0, 1, "SM", 0, 0, 0, "" },
+	{ true, 95, "", -1, -1, -1, -1, 0, 0, 0, 0, "FBHUB", 1, 0, 0, "" },
+	/* Xid 45 naming its cause */
+	{ true, 45, "", -1, -1, -1, -1, 0, 0, 0, -1, "", -1, -1, 48, "" },
+	/* Xid 154: the new recovery action */
+	{ true, 154, "", -1, -1, -1, -1, 0, 0, 0, -1, "", -1, -1, 0,
+	  "Node Reboot Required" },
+	/* no address: unknown, not guessed */
+	{ false, 79, "", -1, -1, -1, -1, 0, 0, 0, -1, "", -1, -1, 0, "" },
+	{ true, 79, "", -1, -1, -1, -1, 0, 0, 0, -1, "", -1, -1, 0, "" },
+};
+
+#define N_FIELDS ((int)ARRAY_SIZE(field_cases))
+
+START_TEST(test_msg_fields)
+{
+	const struct field_case *e = &field_cases[_i];
+	struct gpumon_xid x;
+	int rc;
+
+	load("klog/xid-fields.log");
+	ck_assert_int_eq(fx.n, N_FIELDS);
+	rc = parse_exact(fx.line[_i], fx.len[_i], &x);
+	ck_assert_msg(rc == 0, "line %d: rc %d", _i + 1, rc);
+	ck_assert_int_eq(x.has_bdf, e->has_bdf);
+	ck_assert_uint_eq(x.xid, e->xid);
+	ck_assert_str_eq(x.unit, e->unit);
+	ck_assert_int_eq(x.fatal, e->fatal);
+	ck_assert_int_eq(x.xc, e->xc);
+	ck_assert_int_eq(x.injected, e->injected);
+	ck_assert_int_eq(x.link, e->link);
+	ck_assert_uint_eq(x.nwords, e->nwords);
+	if (e->nwords) {
+		ck_assert_uint_eq(x.words[0], e->w0);
+		ck_assert_uint_eq(x.words[e->nwords - 1], e->wlast);
+	}
+	ck_assert_int_eq(x.contained, e->contained);
+	ck_assert_str_eq(x.contained_unit, e->cunit);
+	ck_assert_int_eq(x.rst, e->rst);
+	ck_assert_int_eq(x.drst, e->drst);
+	ck_assert_uint_eq(x.cause_xid, e->cause);
+	ck_assert_str_eq(x.recovery, e->recovery);
+}
+END_TEST
+
+/* Xid 74's third register word, and more words than fit. */
+START_TEST(test_words_limits)
+{
+	static const char w9[] = "NVRM: Xid (PCI:0000:44:00): 74, NVLink: "
+		"fatal error detected on link 2(1, 2, 3, 4, 5, 6, 7, 8, 9)";
+	static const char big[] = "NVRM: Xid (PCI:0000:44:00): 74, NVLink: "
+		"fatal error detected on link 2(0x123456789)";
+	struct gpumon_xid x;
+
+	load("klog/xid-fields.log");
+	ck_assert_int_eq(parse_exact(fx.line[4], fx.len[4], &x), 0);
+	ck_assert_uint_eq(x.words[2], 0x10000);
+	/* nine words do not fit in eight: none are kept */
+	ck_assert_int_eq(parse_exact(w9, sizeof(w9) - 1, &x), 0);
+	ck_assert_int_eq(x.link, 2);
+	ck_assert_uint_eq(x.nwords, 0);
+	ck_assert_int_eq(parse_exact(big, sizeof(big) - 1, &x), 0);
+	ck_assert_uint_eq(x.nwords, 0);
+}
+END_TEST
+
 static Suite *xid_suite(void)
 {
 	Suite *s = suite_create("xid");
@@ -380,6 +479,8 @@ static Suite *xid_suite(void)
 	tcase_add_test(tc, test_long_name);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_empty);
+	tcase_add_loop_test(tc, test_msg_fields, 0, N_FIELDS);
+	tcase_add_test(tc, test_words_limits);
 	suite_add_tcase(s, tc);
 	return s;
 }

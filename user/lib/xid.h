@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /**
  * struct gpumon_xid - one decoded "NVRM: Xid (PCI:...): N, ..." line.
@@ -21,6 +22,24 @@
  * @pid: process id, -1 when absent or '<unknown>'
  * @name: process name, "" when absent or '<unknown>'
  * @msg: the rest of the line, the driver's description
+ * @link: NVLink link number (Xid 74 "link N(...)", NVLink5 "Link NN"),
+ *	-1 when absent
+ * @nwords: number of register words in @words
+ * @words: register words in the parentheses or brackets after the link
+ *	(Xid 74: seven; NVLink5: IntrInfo, error status, debug data)
+ * @unit: NVLink5 (144-150) sub-component as printed ("NETIR_LINK_EVT"),
+ *	"" when absent
+ * @fatal: NVLink5 "Fatal" 1, "Nonfatal"/"Non-fatal" 0, -1 when absent
+ * @xc: NVLink5 cross-containment ("XC0", "XC 1"), -1 when absent
+ * @injected: NVLink5 injected-error flag ("i0", "i 2"), -1 when absent
+ * @contained: Xid 94/95 "Contained:" 1, "Uncontained:" 0, -1 absent
+ * @contained_unit: the unit after "Contained:" ("SM"), "" when absent
+ * @rst: "RST: Yes" 1, "RST: No" 0 (GPU reset required), -1 absent
+ * @drst: "D-RST: Yes" 1, "D-RST: No" 0 (drain and reset), -1 absent
+ * @cause_xid: the Xid named as the cause ("caused by previous Xid N",
+ *	"due to Xid N"), 0 when the message names none
+ * @recovery: Xid 154 "... to 0xN (TEXT)": the new recovery action TEXT,
+ *	"" when absent
  *
  * Source of the format: NVIDIA open-gpu-kernel-modules,
  * src/nvidia/src/kernel/diagnostics/nv_debug_dump.c and nvrm_log
@@ -37,6 +56,19 @@ struct gpumon_xid {
 	int pid;
 	char name[64];
 	char msg[256];
+	int link;
+	unsigned int nwords;
+	uint32_t words[8];
+	char unit[32];
+	int fatal;
+	int xc;
+	int injected;
+	int contained;
+	char contained_unit[16];
+	int rst;
+	int drst;
+	unsigned int cause_xid;
+	char recovery[32];
 };
 
 /**
