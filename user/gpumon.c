@@ -5,6 +5,7 @@
  *   gpumon top [-b] [-n N] [-d SECONDS]   live console, or batch text
  *   gpumon status [--json]                one snapshot
  *   gpumon events [--json] [--after SEQ]  events after a sequence number
+ *   gpumon decode [--json]                kernel log on stdin, decoded
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +18,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "klog.h"
 #include "ui/ui.h"
 
 #define BATCH_EVENTS	20
@@ -32,6 +34,7 @@ static void usage(FILE *f)
 		"  status [--json]               the node's devices and sources\n"
 		"  events [--json] [--after SEQ] events with a sequence number\n"
 		"                                above SEQ\n"
+		"  decode [--json]               decode kernel log text on stdin\n"
 		"  -S, --socket PATH             gpumond's socket (default %s)\n",
 		GPUMON_DEFAULT_SOCKET);
 }
@@ -245,6 +248,8 @@ int main(int argc, char **argv)
 		return cmd_status(argc, argv);
 	if (!strcmp(cmd, "events"))
 		return cmd_events(argc, argv);
+	if (!strcmp(cmd, "decode"))
+		return gpumon_decode_main(argc, argv);
 	fprintf(stderr, "gpumon: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;
