@@ -419,6 +419,237 @@ START_TEST(test_process_fifo)
 }
 END_TEST
 
+/* ---- resuming across restarts (state file) ---- */
+
+static char state_dir[64];
+static char state_path[128];
+
+static void state_setup(void)
+{
+	snprintf(state_dir, sizeof(state_dir), "/tmp/check_kmsg_st.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(state_dir));
+	/* a folder that does not exist yet: save creates it */
+	snprintf(state_path, sizeof(state_path), "%s/lib/kmsg.seq",
+		 state_dir);
+}
+
+static void state_write(const char *content)
+{
+	char dir[128];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/lib", state_dir);
+	mkdir(dir, 0755);
+	f = fopen(state_path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static void state_read(char *buf, size_t size)
+{
+	FILE *f = fopen(state_path, "r");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void state_teardown(void)
+{
+	char p[160];
+
+	unlink(state_path);
+	snprintf(p, sizeof(p), "%s.tmp", state_path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/lib", state_dir);
+	rmdir(p);
+	rmdir(state_dir);
+}
+
+/* Same boot: what was handled is skipped, the rest delivered once. */
+START_TEST(test_resume_same_boot)
+{
+	struct gpumon_kmsg *k;
+	struct gpumon_kmsg_stats st;
+	struct seen s = { 0 };
+	char buf[128];
+
+	state_setup();
+	state_write("b00t 1003\n");
+	ck_assert_int_eq(gpumon_kmsg_open_resume(&k, "/dev/null", state_path,
+						 "b00t", &ops, &s), 0);
+	feed(k, "6,1001,1,-;old\n");
+	feed(k, "6,1002,2,-;old\n");
+	feed(k, "4,1003,3,-;NVRM: Xid (PCI:0000:44:00): 79, old\n");
+	ck_assert_int_eq(s.records, 0);
+	feed(k, "4,1004,4,-;new\n");
+	ck_assert_int_eq(s.records, 1);
+	ck_assert_uint_eq(s.seqs[0], 1004);
+	ck_assert_int_eq(s.lost_calls, 0);
+	gpumon_kmsg_get_stats(k, &st);
+	ck_assert_int_eq(st.resume, GPUMON_KMSG_SAME_BOOT);
+	ck_assert_uint_eq(st.skipped, 3);
+	ck_assert_int_eq(gpumon_kmsg_save(k), 0);
+	state_read(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "b00t 1004\n");
+	gpumon_kmsg_close(k);
+	state_teardown();
+}
+END_TEST
+
+/* Records overwritten while the daemon was down: the exact count. */
+START_TEST(test_resume_gap_while_down)
+{
+	struct gpumon_kmsg *k;
+	struct seen s = { 0 };
+
+	state_setup();
+	state_write("b00t 1003\n");
+	ck_assert_int_eq(gpumon_kmsg_open_resume(&k, "/dev/null", state_path,
+						 "b00t", &ops, &s), 0);
+	feed(k, "6,1010,1,-;oldest still there\n");
+	ck_assert_int_eq(s.lost_calls, 1);
+	ck_assert_uint_eq(s.lost, 6);	/* 1004..1009 */
+	ck_assert_int_eq(s.records, 1);
+	gpumon_kmsg_close(k);
+	state_teardown();
+}
+END_TEST
+
+/* Another boot: sequence numbers restart, everything is new. */
+START_TEST(test_resume_new_boot)
+{
+	struct gpumon_kmsg *k;
+	struct gpumon_kmsg_stats st;
+	struct seen s = { 0 };
+	char buf[128];
+
+	state_setup();
+	state_write("0ld-b00t 5000\n");
+	ck_assert_int_eq(gpumon_kmsg_open_resume(&k, "/dev/null", state_path,
+						 "new-b00t", &ops, &s), 0);
+	feed(k, "6,0,1,-;first of this boot\n");
+	feed(k, "6,1,2,-;second\n");
+	ck_assert_int_eq(s.records, 2);
+	ck_assert_int_eq(s.lost_calls, 0);
+	gpumon_kmsg_get_stats(k, &st);
+	ck_assert_int_eq(st.resume, GPUMON_KMSG_NEW_BOOT);
+	ck_assert_uint_eq(st.skipped, 0);
+	gpumon_kmsg_close(k);	/* close saves */
+	state_read(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "new-b00t 1\n");
+	state_teardown();
+}
+END_TEST
+
+/* No state file, or a bad one: from the oldest record; early loss counted. */
+START_TEST(test_resume_no_or_bad_state)
+{
+	static const char *const bad[] = { "", "b00t\n", "b00t x\n",
+					   "b00t 12", " 12\n", "b00t 1 2\n" };
+	struct gpumon_kmsg *k;
+	struct gpumon_kmsg_stats st;
+	struct seen s = { 0 };
+
+	state_setup();
+	ck_assert_int_eq(gpumon_kmsg_open_resume(&k, "/dev/null", state_path,
+						 "b00t", &ops, &s), 0);
+	gpumon_kmsg_get_stats(k, &st);
+	ck_assert_int_eq(st.resume, GPUMON_KMSG_NO_STATE);
+	/* 0..6 of this boot already overwritten */
+	feed(k, "6,7,1,-;oldest\n");
+	ck_assert_uint_eq(s.lost, 7);
+	ck_assert_int_eq(s.records, 1);
+	gpumon_kmsg_close(k);
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		state_write(bad[i]);
+		ck_assert_int_eq(gpumon_kmsg_open_resume(&k, "/dev/null",
+				 state_path, "b00t", &ops, &s), 0);
+		gpumon_kmsg_get_stats(k, &st);
+		ck_assert_msg(st.resume == GPUMON_KMSG_BAD_STATE,
+			      "state \"%s\" accepted", bad[i]);
+		gpumon_kmsg_close(k);
+	}
+	state_teardown();
+}
+END_TEST
+
+/* Through the read loop: process() saves, a restart resumes after it. */
+START_TEST(test_resume_restart_fifo)
+{
+	char dir[] = "/tmp/check_kmsg.XXXXXX";
+	char path[64], buf[128];
+	struct gpumon_kmsg *k;
+	struct gpumon_kmsg_stats st;
+	struct seen s = { 0 }, s2 = { 0 };
+	int wfd;
+
+	state_setup();
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/kmsg", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+
+	ck_assert_int_eq(gpumon_kmsg_open_resume(&k, path, state_path, "b",
+						 &ops, &s), 0);
+	wfd = open(path, O_WRONLY | O_CLOEXEC);
+	ck_assert_int_ge(wfd, 0);
+	write_rec(wfd, "4,0,100,-;NVRM: Xid (PCI:0000:44:00): 79, a\n");
+	ck_assert_int_eq(gpumon_kmsg_process(k), 1);
+	write_rec(wfd, "4,1,101,-;NVRM: Xid (PCI:0000:44:00): 79, b\n");
+	ck_assert_int_eq(gpumon_kmsg_process(k), 1);
+	ck_assert_int_eq(s.records, 2);
+	state_read(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "b 1\n");
+	close(wfd);
+	gpumon_kmsg_close(k);
+
+	/* the restart reads the same records again, plus a new one */
+	ck_assert_int_eq(gpumon_kmsg_open_resume(&k, path, state_path, "b",
+						 &ops, &s2), 0);
+	wfd = open(path, O_WRONLY | O_CLOEXEC);
+	ck_assert_int_ge(wfd, 0);
+	write_rec(wfd, "4,0,100,-;NVRM: Xid (PCI:0000:44:00): 79, a\n");
+	ck_assert_int_eq(gpumon_kmsg_process(k), 1);
+	write_rec(wfd, "4,1,101,-;NVRM: Xid (PCI:0000:44:00): 79, b\n");
+	ck_assert_int_eq(gpumon_kmsg_process(k), 1);
+	write_rec(wfd, "4,2,102,-;NVRM: Xid (PCI:0000:44:00): 79, c\n");
+	ck_assert_int_eq(gpumon_kmsg_process(k), 1);
+	ck_assert_int_eq(s2.records, 1);
+	ck_assert_str_eq(s2.last_text, "NVRM: Xid (PCI:0000:44:00): 79, c");
+	gpumon_kmsg_get_stats(k, &st);
+	ck_assert_uint_eq(st.skipped, 2);
+	state_read(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "b 2\n");
+	close(wfd);
+	gpumon_kmsg_close(k);
+	unlink(path);
+	rmdir(dir);
+	state_teardown();
+}
+END_TEST
+
+/* A state file that cannot be written: counted, never fatal. */
+START_TEST(test_resume_save_error)
+{
+	struct gpumon_kmsg *k;
+	struct gpumon_kmsg_stats st;
+	struct seen s = { 0 };
+
+	ck_assert_int_eq(gpumon_kmsg_open_resume(&k, "/dev/null",
+			 "/proc/gpumon-none/kmsg.seq", "b", &ops, &s), 0);
+	feed(k, "6,0,1,-;a\n");
+	ck_assert_int_lt(gpumon_kmsg_save(k), 0);
+	gpumon_kmsg_get_stats(k, &st);
+	ck_assert_uint_eq(st.save_errors, 1);
+	ck_assert_int_eq(s.records, 1);
+	gpumon_kmsg_close(k);
+}
+END_TEST
+
 /*
  * The real /dev/kmsg: every record in the kernel's buffer parses, and
  * the source opens and reads to EAGAIN. Added only when /dev/kmsg can be
@@ -456,6 +687,35 @@ START_TEST(test_real_kmsg)
 }
 END_TEST
 
+/* The real /dev/kmsg and this boot's id: a restart re-delivers nothing. */
+START_TEST(test_real_kmsg_resume)
+{
+	struct gpumon_kmsg *k;
+	struct gpumon_kmsg_stats st;
+	struct seen s = { 0 }, s2 = { 0 };
+
+	state_setup();
+	ck_assert_int_eq(gpumon_kmsg_open_resume(&k, NULL, state_path, NULL,
+						 &ops, &s), 0);
+	ck_assert_int_ge(gpumon_kmsg_process(k), 0);
+	gpumon_kmsg_get_stats(k, &st);
+	ck_assert_int_eq(st.resume, GPUMON_KMSG_NO_STATE);
+	gpumon_kmsg_close(k);
+
+	ck_assert_int_eq(gpumon_kmsg_open_resume(&k, NULL, state_path, NULL,
+						 &ops, &s2), 0);
+	ck_assert_int_ge(gpumon_kmsg_process(k), 0);
+	gpumon_kmsg_get_stats(k, &st);
+	ck_assert_int_eq(st.resume, GPUMON_KMSG_SAME_BOOT);
+	ck_assert_uint_gt(st.skipped, 0);
+	ck_assert_uint_eq(st.lost, 0);
+	/* only kernel records logged between the two opens, if any */
+	ck_assert_int_le(s2.records, 2);
+	gpumon_kmsg_close(k);
+	state_teardown();
+}
+END_TEST
+
 static Suite *kmsg_suite(bool real)
 {
 	Suite *su = suite_create("kmsg");
@@ -477,8 +737,16 @@ static Suite *kmsg_suite(bool real)
 	tcase_add_test(ts, test_open_missing);
 	tcase_add_test(ts, test_open_at_end);
 	tcase_add_test(ts, test_process_fifo);
-	if (real)
+	tcase_add_test(ts, test_resume_same_boot);
+	tcase_add_test(ts, test_resume_gap_while_down);
+	tcase_add_test(ts, test_resume_new_boot);
+	tcase_add_test(ts, test_resume_no_or_bad_state);
+	tcase_add_test(ts, test_resume_restart_fifo);
+	tcase_add_test(ts, test_resume_save_error);
+	if (real) {
 		tcase_add_test(ts, test_real_kmsg);
+		tcase_add_test(ts, test_real_kmsg_resume);
+	}
 	suite_add_tcase(su, ts);
 	return su;
 }

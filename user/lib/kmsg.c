@@ -12,12 +12,43 @@
  * this reader had not read yet, read() fails once with EPIPE and the next
  * read() returns the oldest record still in the buffer; the jump in SEQ
  * tells how many were lost.
+ *
+ * Resuming across daemon restarts (gpumon_kmsg_open_resume()): the state
+ * file holds one line, "BOOT_ID SEQ\n", the boot (from
+ * /proc/sys/kernel/random/boot_id) and the sequence number of the last
+ * record whose callbacks have run. On open the source seeks to the
+ * oldest record still in the kernel's buffer (SEEK_SET 0; not SEEK_DATA,
+ * which starts after the last "dmesg -c" and would skip records this
+ * daemon never saw) and then:
+ *
+ *  - same boot: records with SEQ <= the saved one are read and dropped
+ *    (counted as skipped, no callbacks); when the first newer record is
+ *    more than one past the saved number, the difference is reported
+ *    through @ops->lost: the kernel overwrote them while the daemon was
+ *    down. Nothing is delivered twice, nothing missed silently.
+ *  - another boot, no state file, or a state file that does not parse:
+ *    every record in the buffer is delivered, and a first record with a
+ *    SEQ above 0 reports the SEQ records of this boot already overwritten
+ *    as lost.
+ *
+ * The state is written (to STATE.tmp, then rename(), so a reader never
+ * sees half a file) after each gpumon_kmsg_process() batch whose records
+ * moved the position, and on close. Delivery is therefore at least once:
+ * a crash between a record's callback and the next write delivers that
+ * record again at the next start; a record is never marked handled
+ * before its callback ran. The file is not fsync()ed: after a power loss
+ * the previous position may come back, with the same at-least-once
+ * result.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kmsg.h"
@@ -34,6 +65,14 @@ struct gpumon_kmsg {
 	void *ctx;
 	bool have_seq;
 	uint64_t last_seq;
+	/* resume: records with seq <= skip_to are dropped */
+	bool skipping;
+	uint64_t skip_to;
+	/* state file: path, this boot, position last written */
+	char *state;
+	char boot_id[64];
+	bool saved_valid;
+	uint64_t saved_seq;
 	struct gpumon_kmsg_stats st;
 	char buf[KMSG_BUF_SIZE];
 };
@@ -193,6 +232,11 @@ void gpumon_kmsg_feed(struct gpumon_kmsg *k, const char *buf, size_t len)
 			ops->malformed(k->ctx, buf, len);
 		return;
 	}
+	if (k->skipping && rec.seq <= k->skip_to) {
+		k->st.skipped++;
+		return;
+	}
+	k->skipping = false;
 	if (k->have_seq && rec.seq > k->last_seq + 1) {
 		uint64_t n = rec.seq - k->last_seq - 1;
 
@@ -240,6 +284,8 @@ int gpumon_kmsg_process(struct gpumon_kmsg *k)
 			break;
 		return -errno;
 	}
+	if (k->state)
+		gpumon_kmsg_save(k);
 	return n;
 }
 
@@ -262,6 +308,189 @@ void gpumon_kmsg_close(struct gpumon_kmsg *k)
 {
 	if (!k)
 		return;
+	if (k->state)
+		gpumon_kmsg_save(k);
 	close(k->fd);
+	free(k->state);
 	free(k);
+}
+
+/* "36-char-uuid" of this boot into @buf; false when unreadable. */
+static bool read_boot_id(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok && buf[0];
+}
+
+/* Parse "BOOT_ID SEQ\n"; false when the file is not that. */
+static bool parse_state(const char *buf, char *boot, size_t bsize,
+			uint64_t *seq)
+{
+	const char *sp = strchr(buf, ' ');
+	const char *p;
+
+	if (!sp || sp == buf || (size_t)(sp - buf) >= bsize)
+		return false;
+	memcpy(boot, buf, (size_t)(sp - buf));
+	boot[sp - buf] = '\0';
+	p = sp + 1;
+	if (!parse_u64(&p, p + strlen(p), seq))
+		return false;
+	return *p == '\n' && p[1] == '\0';
+}
+
+static enum gpumon_kmsg_resume load_state(struct gpumon_kmsg *k,
+					  uint64_t *seq)
+{
+	char buf[160], boot[64];
+	ssize_t n;
+	int fd;
+
+	fd = open(k->state, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? GPUMON_KMSG_NO_STATE :
+		       GPUMON_KMSG_BAD_STATE;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return GPUMON_KMSG_BAD_STATE;
+	buf[n] = '\0';
+	if (!parse_state(buf, boot, sizeof(boot), seq))
+		return GPUMON_KMSG_BAD_STATE;
+	return strcmp(boot, k->boot_id) ? GPUMON_KMSG_NEW_BOOT :
+	       GPUMON_KMSG_SAME_BOOT;
+}
+
+/**
+ * gpumon_kmsg_save() - write the state file now, if the position moved.
+ * @k: the source, opened with gpumon_kmsg_open_resume()
+ *
+ * Written as STATE.tmp and renamed over STATE; the folder is created
+ * (mode 0755) when missing.
+ *
+ * Return: 0 (also when there is nothing to write), or -errno; on error
+ * the previous state file is left as it was and @k->st.save_errors
+ * counts the failure.
+ */
+int gpumon_kmsg_save(struct gpumon_kmsg *k)
+{
+	char tmp[4096], line[128], dir[4096];
+	int fd, n, err = 0;
+
+	if (!k->state || !k->have_seq ||
+	    (k->saved_valid && k->saved_seq == k->last_seq))
+		return 0;
+	/* the UINT64_MAX "expect 0" marker is no position yet */
+	if (k->last_seq == UINT64_MAX)
+		return 0;
+	n = snprintf(line, sizeof(line), "%s %" PRIu64 "\n", k->boot_id,
+		     k->last_seq);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", k->state) >=
+	    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	snprintf(dir, sizeof(dir), "%s", k->state);
+	mkdir(dirname(dir), 0755);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (write(fd, line, (size_t)n) != n)
+		err = errno ? -errno : -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(tmp, k->state))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+out:
+	if (err) {
+		k->st.save_errors++;
+		return err;
+	}
+	k->saved_valid = true;
+	k->saved_seq = k->last_seq;
+	return 0;
+}
+
+/**
+ * gpumon_kmsg_open_resume() - open /dev/kmsg after the last record that
+ *	a previous run handled, and keep that position in a state file.
+ * @out: the new source
+ * @path: file to read, NULL for "/dev/kmsg"
+ * @state: state file, NULL for GPUMON_KMSG_STATE
+ * @boot_id: this boot's id, NULL to read /proc/sys/kernel/random/boot_id
+ * @ops: callbacks; any of them may be NULL
+ * @ctx: passed to the callbacks
+ *
+ * Semantics at the top of this file. Where it started is in
+ * gpumon_kmsg_get_stats()'s @resume.
+ *
+ * Return: 0, -ENOMEM, -ENOENT when no boot id can be read, or -errno
+ * from open() or lseek().
+ */
+int gpumon_kmsg_open_resume(struct gpumon_kmsg **out, const char *path,
+			    const char *state, const char *boot_id,
+			    const struct gpumon_kmsg_ops *ops, void *ctx)
+{
+	struct gpumon_kmsg *k;
+	uint64_t seq = 0;
+	int err;
+
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->ops = ops;
+	k->ctx = ctx;
+	k->state = strdup(state ? state : GPUMON_KMSG_STATE);
+	if (!k->state) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	if (boot_id)
+		snprintf(k->boot_id, sizeof(k->boot_id), "%s", boot_id);
+	else if (!read_boot_id(k->boot_id, sizeof(k->boot_id))) {
+		err = -ENOENT;
+		goto err_free;
+	}
+	k->fd = open(path ? path : "/dev/kmsg",
+		     O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (k->fd < 0) {
+		err = -errno;
+		goto err_free;
+	}
+	/* the oldest record still in the buffer; ESPIPE: a FIFO in tests */
+	if (lseek(k->fd, 0, SEEK_SET) < 0 && errno != ESPIPE) {
+		err = -errno;
+		goto err_close;
+	}
+	k->st.resume = load_state(k, &seq);
+	k->have_seq = true;
+	if (k->st.resume == GPUMON_KMSG_SAME_BOOT) {
+		k->skipping = true;
+		k->skip_to = seq;
+		k->last_seq = seq;
+		k->saved_valid = true;
+		k->saved_seq = seq;
+	} else {
+		/* expect seq 0: last_seq + 1 wraps to 0 */
+		k->last_seq = UINT64_MAX;
+	}
+	*out = k;
+	return 0;
+
+err_close:
+	close(k->fd);
+err_free:
+	free(k->state);
+	free(k);
+	return err;
 }

@@ -66,6 +66,49 @@ struct gpumon_kmsg_ops {
  */
 int gpumon_kmsg_open(struct gpumon_kmsg **out, const char *path,
 		     const struct gpumon_kmsg_ops *ops, void *ctx);
+/* Where the last sequence number handled is kept across restarts. */
+#define GPUMON_KMSG_STATE	"/var/lib/gpumon/kmsg.seq"
+
+/**
+ * enum gpumon_kmsg_resume - where gpumon_kmsg_open_resume() started.
+ * @GPUMON_KMSG_AT_END: at the newest record (gpumon_kmsg_open())
+ * @GPUMON_KMSG_SAME_BOOT: after the record in the state file
+ * @GPUMON_KMSG_NEW_BOOT: at the oldest record: the state file is from
+ *	another boot, whose sequence numbers mean nothing now
+ * @GPUMON_KMSG_NO_STATE: at the oldest record: no state file yet
+ * @GPUMON_KMSG_BAD_STATE: at the oldest record: the state file could
+ *	not be read or parsed
+ */
+enum gpumon_kmsg_resume {
+	GPUMON_KMSG_AT_END,
+	GPUMON_KMSG_SAME_BOOT,
+	GPUMON_KMSG_NEW_BOOT,
+	GPUMON_KMSG_NO_STATE,
+	GPUMON_KMSG_BAD_STATE,
+};
+
+/**
+ * gpumon_kmsg_open_resume() - open /dev/kmsg after the last record that
+ *	a previous run handled, and keep that position in a state file.
+ * @out: the new source
+ * @path: file to read, NULL for "/dev/kmsg"
+ * @state: state file, NULL for GPUMON_KMSG_STATE
+ * @boot_id: this boot's id, NULL to read /proc/sys/kernel/random/boot_id
+ * @ops: callbacks
+ * @ctx: passed to the callbacks
+ *
+ * See kmsg.c for the exact semantics. Return: 0 or -errno.
+ */
+int gpumon_kmsg_open_resume(struct gpumon_kmsg **out, const char *path,
+			    const char *state, const char *boot_id,
+			    const struct gpumon_kmsg_ops *ops, void *ctx);
+
+/**
+ * gpumon_kmsg_save() - write the state file now, if the position moved.
+ * Return: 0, or -errno of the write (the state file is left as it was).
+ */
+int gpumon_kmsg_save(struct gpumon_kmsg *k);
+
 /** gpumon_kmsg_fd() - file descriptor to poll for POLLIN. */
 int gpumon_kmsg_fd(struct gpumon_kmsg *k);
 /**
@@ -81,12 +124,19 @@ void gpumon_kmsg_close(struct gpumon_kmsg *k);
  * @lost: records the kernel overwrote before they were read
  * @malformed: records whose header could not be parsed
  * @overruns: times read() returned EPIPE
+ * @skipped: records at or before the saved position, read again after a
+ *	restart and not delivered
+ * @resume: where the source started
+ * @save_errors: state file writes that failed
  */
 struct gpumon_kmsg_stats {
 	uint64_t records;
 	uint64_t lost;
 	uint64_t malformed;
 	uint64_t overruns;
+	uint64_t skipped;
+	enum gpumon_kmsg_resume resume;
+	uint64_t save_errors;
 };
 
 /** gpumon_kmsg_get_stats() - copy the counters of @k into @st. */
