@@ -99,8 +99,11 @@ static void on_event(void *ctx, const struct gpumon_klog_event *ev)
 
 	gpumon_klog_fields(ev, d->fields, sizeof(d->fields));
 	if (!d->json) {
-		printf("%-7s %s msg=\"", gpumon_level_name(ev->level),
-		       d->fields);
+		printf("%-7s kind=%s bdf=%s%s%s msg=\"",
+		       gpumon_level_name(ev->level),
+		       gpumon_klog_kind_name(ev->kind),
+		       ev->has_bdf ? ev->bdf : "unknown",
+		       d->fields[0] ? " " : "", d->fields);
 		for (const unsigned char *c = (const unsigned char *)ev->text;
 		     *c; c++) {
 			if (*c < 0x20 || *c >= 0x7f || *c == '"' || *c == '\\')
@@ -115,6 +118,10 @@ static void on_event(void *ctx, const struct gpumon_klog_event *ev)
 	json_object_object_add(o, "event", json_object_new_uint64(ev->index));
 	json_object_object_add(o, "level",
 			       json_object_new_string(gpumon_level_name(ev->level)));
+	json_object_object_add(o, "kind", json_object_new_string(
+			gpumon_klog_kind_name(ev->kind)));
+	json_object_object_add(o, "bdf", json_object_new_string(
+			ev->has_bdf ? ev->bdf : "unknown"));
 	fields_to_json(o, d->fields);
 	json_object_object_add(o, "msg", json_object_new_string(
 			utf8_clean(ev->text, d->clean, sizeof(d->clean))));

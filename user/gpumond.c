@@ -23,6 +23,7 @@
 #include "api.h"
 #include "bpf_src.h"
 #include "config.h"
+#include "klog.h"
 #include "kmsg.h"
 #include "model.h"
 #include "nl_src.h"
@@ -35,6 +36,8 @@ struct gpumond {
 	struct gpumon_nl *nl;
 	struct gpumon_bpf *bpf;
 	struct gpumon_kmsg *kmsg;
+	struct gpumon_klog klog;	/* decodes the kmsg records */
+	bool kmsg_busy;			/* records since the last tick */
 	struct gpumon_api *api;
 	int ep;
 };
@@ -91,23 +94,6 @@ static void on_bpf_aer(void *ctx, const struct gpumon_aer_rec *rec)
 	pthread_mutex_unlock(&d->m.lock);
 }
 
-/*
- * Xid severity until the full catalog lands: the codes whose catalog
- * action is a GPU reset or node reboot (fallen off the bus, ECC
- * uncorrectable, NVLink, GSP failures) are critical, the rest errors.
- */
-static int xid_level(unsigned int xid)
-{
-	static const unsigned int crit[] = {
-		48, 63, 64, 74, 79, 92, 94, 95, 119, 120, 140,
-	};
-
-	for (size_t i = 0; i < sizeof(crit) / sizeof(crit[0]); i++)
-		if (crit[i] == xid)
-			return LOG_CRIT;
-	return LOG_ERR;
-}
-
 static void malformed_event(struct gpumond *d, const char *what,
 			    const char *text, size_t len)
 {
@@ -124,19 +110,30 @@ static void malformed_event(struct gpumond *d, const char *what,
 	gpumon_model_add_event(&d->m, &ev);
 }
 
+/*
+ * Called by the decoder with the model locked. Severity and action come
+ * from the Xid catalog (user/lib/xid_catalog.c). Kernel AER text is
+ * context only and not taken into the model: the module and the
+ * tracepoint count AER errors, and since 6.16 the text is rate-limited.
+ */
+static void on_klog_event(void *ctx, const struct gpumon_klog_event *ev)
+{
+	struct gpumond *d = ctx;
+
+	if (ev->kind == GPUMON_KLOG_MALFORMED)
+		malformed_event(d, "line", ev->text, strlen(ev->text));
+	else if (ev->kind != GPUMON_KLOG_AER_TEXT)
+		alert(d, gpumon_model_klog(&d->m, ev));
+}
+
 static void on_kmsg_record(void *ctx, const struct gpumon_kmsg_rec *rec)
 {
 	struct gpumond *d = ctx;
-	struct gpumon_xid x;
-	int ret;
 
 	pthread_mutex_lock(&d->m.lock);
 	d->m.src[GPUMON_SRC_KMSG].events++;
-	ret = gpumon_xid_parse(rec->text, rec->text_len, &x);
-	if (!ret)
-		alert(d, gpumon_model_xid(&d->m, &x, xid_level(x.xid)));
-	else if (ret == -EINVAL)
-		malformed_event(d, "xid", rec->text, rec->text_len);
+	d->kmsg_busy = true;
+	gpumon_klog_feed_record(&d->klog, rec);
 	pthread_mutex_unlock(&d->m.lock);
 }
 
@@ -207,6 +204,7 @@ static void nl_close(struct gpumond *d, const char *why)
 /* Refresh the module's device list and counters; follow load/unload. */
 static void nl_poll(struct gpumond *d)
 {
+	uint64_t first, seq;
 	char why[160];
 	int ret;
 
@@ -229,7 +227,14 @@ static void nl_poll(struct gpumond *d)
 		source(d, GPUMON_SRC_NETLINK, true, "");
 	}
 	pthread_mutex_lock(&d->m.lock);
+	first = d->m.next_seq;
+	gpumon_model_dump_begin(&d->m);
 	ret = gpumon_nl_dump(d->nl, dump_dev, d);
+	if (!ret)
+		gpumon_model_dump_end(&d->m);
+	/* devices added or removed since the last dump */
+	for (seq = first; seq < d->m.next_seq; seq++)
+		alert(d, gpumon_model_event_at(&d->m, seq));
 	pthread_mutex_unlock(&d->m.lock);
 	if (ret == -ENOENT)
 		nl_close(d, "gpumon.ko was unloaded (netlink family gone)");
@@ -261,9 +266,16 @@ static void start_sources(struct gpumond *d)
 		source(d, GPUMON_SRC_BPF, true, "");
 	}
 
+	/*
+	 * Resume after the last record handled before a restart (state in
+	 * GPUMON_KMSG_STATE); without a boot id, start at the end as before.
+	 */
 	if (!d->cfg.kmsg) {
 		source(d, GPUMON_SRC_KMSG, false, "disabled in configuration");
-	} else if ((ret = gpumon_kmsg_open(&d->kmsg, NULL, &kmsg_ops, d))) {
+	} else if ((ret = gpumon_kmsg_open_resume(&d->kmsg, NULL, NULL, NULL,
+						  &kmsg_ops, d)) &&
+		   (ret != -ENOENT ||
+		    (ret = gpumon_kmsg_open(&d->kmsg, NULL, &kmsg_ops, d)))) {
 		d->kmsg = NULL;
 		snprintf(why, sizeof(why), "/dev/kmsg: %s", strerror(-ret));
 		source(d, GPUMON_SRC_KMSG, false, why);
@@ -278,6 +290,10 @@ static void tick(struct gpumond *d)
 {
 	nl_poll(d);
 	pthread_mutex_lock(&d->m.lock);
+	/* a quiet log: an SXid group without its Severity line is complete */
+	if (!d->kmsg_busy)
+		gpumon_klog_flush(&d->klog);
+	d->kmsg_busy = false;
 	if (d->bpf)
 		d->m.src[GPUMON_SRC_BPF].lost = gpumon_bpf_drops(d->bpf);
 	gpumon_alert_tick(&d->al, &d->m, gpumon_now_ns(CLOCK_MONOTONIC));
@@ -416,6 +432,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/*
+	 * Sources first: once the API answers, every source that can run
+	 * is reading, so nothing logged after that moment is missed.
+	 */
+	gpumon_klog_init(&d.klog, on_klog_event, &d);
+	start_sources(&d);
+
 	snprintf(dir, sizeof(dir), "%s", d.cfg.socket);
 	mkdir(dirname(dir), 0755);
 	ret = gpumon_api_start(&d.api, &d.m, d.cfg.socket);
@@ -424,14 +447,15 @@ int main(int argc, char **argv)
 		       strerror(-ret));
 		return 1;
 	}
-
-	start_sources(&d);
 	syslog(LOG_INFO, "INFO kind=daemon state=started socket=%s netlink=%s bpf=%s kmsg=%s msg=\"gpumond started\"",
 	       d.cfg.socket, d.m.src[GPUMON_SRC_NETLINK].on ? "on" : "off",
 	       d.m.src[GPUMON_SRC_BPF].on ? "on" : "off",
 	       d.m.src[GPUMON_SRC_KMSG].on ? "on" : "off");
 
 	ret = run(&d, sfd, tfd);
+	pthread_mutex_lock(&d.m.lock);
+	gpumon_klog_flush(&d.klog);
+	pthread_mutex_unlock(&d.m.lock);
 	syslog(LOG_INFO, "INFO kind=daemon state=stopped msg=\"gpumond stopped\"");
 
 	gpumon_api_stop(d.api);
@@ -440,7 +464,7 @@ int main(int argc, char **argv)
 	if (d.bpf)
 		gpumon_bpf_close(d.bpf);
 	if (d.kmsg)
-		gpumon_kmsg_close(d.kmsg);
+		gpumon_kmsg_close(d.kmsg);	/* saves the position */
 	close(d.ep);
 	close(tfd);
 	close(sfd);

@@ -6,7 +6,8 @@
  * tests/fixtures/klog/ (file names carry the corpus id). Every line is
  * passed in a heap buffer of exactly its length so that AddressSanitizer
  * catches reads past it; every event is copied out of the callback and
- * its decoded fields are checked.
+ * its decoded fields are checked. The "model" case checks what gpumond
+ * keeps of the events (gpumon_model_klog()) and the alert lines.
  */
 #include <check.h>
 #include <errno.h>
@@ -15,7 +16,9 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "alert.h"
 #include "klog.h"
+#include "model.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_EV	64
@@ -493,12 +496,166 @@ START_TEST(test_fields_text)
 
 	run_file("hc30-journal.log");
 	gpumon_klog_fields(&ev[3], buf, sizeof(buf));
-	ck_assert_str_eq(buf, "kind=xid bdf=0000:07:00.0 uptime=68190.101010 "
+	ck_assert_str_eq(buf, "uptime=68190.101010 "
 			 "xid=79 mnemonic=ROBUST_CHANNEL_GPU_HAS_FALLEN_OFF_THE_BUS "
 			 "action=RESTART_BM investigate=CONTACT_SUPPORT");
+	/* cut to the buffer: a prefix of the whole */
 	run_file("hc07-sxid.log");
-	gpumon_klog_fields(&ev[0], buf, 64);
-	ck_assert_uint_eq(strlen(buf), 63);
+	gpumon_klog_fields(&ev[0], buf, sizeof(buf));
+	{
+		char small[64];
+
+		gpumon_klog_fields(&ev[0], small, sizeof(small));
+		ck_assert_uint_ge(strlen(small), 60);
+		ck_assert(!strncmp(buf, small, strlen(small)));
+	}
+}
+END_TEST
+
+/* ---- into the node model (user/lib/model.c gpumon_model_klog()) ---- */
+
+static struct gpumon_model mdl;
+static struct gpumon_klog mk;
+static char alert_lines[8][768];
+static int nalerts;
+
+static void alert_out(void *ctx, int level, const char *line)
+{
+	if (nalerts < 8)
+		snprintf(alert_lines[nalerts++], sizeof(alert_lines[0]), "%s",
+			 line);
+}
+
+static struct gpumon_alerter al = { .cor_interval_ns = 60000000000ull,
+				    .out = alert_out };
+
+static void to_model(void *ctx, const struct gpumon_klog_event *e)
+{
+	struct gpumon_event *me = gpumon_model_klog(&mdl, e);
+
+	if (me)
+		gpumon_alert_event(&al, &mdl, me, 1);
+}
+
+static void model_setup(void)
+{
+	ck_assert_int_eq(gpumon_model_init(&mdl, 64), 0);
+	gpumon_klog_init(&mk, to_model, NULL);
+	nalerts = 0;
+}
+
+static void model_teardown(void)
+{
+	gpumon_model_fini(&mdl);
+}
+
+static void model_feed(const char *s)
+{
+	gpumon_klog_feed_line(&mk, s, strlen(s));
+}
+
+START_TEST(test_model_xid_per_code)
+{
+	struct gpumon_dev *d;
+
+	model_feed("[ 1.0] NVRM: Xid (PCI:0000:44:00): 13, pid=1, name=a, x");
+	model_feed("[ 1.1] NVRM: Xid (PCI:0000:44:00): 13, pid=1, name=a, y");
+	model_feed("[ 1.2] NVRM: Xid (PCI:0000:44:00): 9999, pid=1, name=a, z");
+	model_feed("[ 1.3] NVRM: Xid (PCI:0000:44:00): 79, pid='<unknown>', "
+		   "name=<unknown>, GPU has fallen off the bus.");
+	gpumon_klog_flush(&mk);
+	d = gpumon_model_dev(&mdl, "0000:44:00.0", false);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(d->xid_count, 4);
+	ck_assert_uint_eq(d->xid_by_code[13], 2);
+	ck_assert_uint_eq(d->xid_by_code[79], 1);
+	ck_assert_uint_eq(d->xid_by_code[0], 1);	/* 9999: not listed */
+	ck_assert_uint_eq(d->last_xid, 79);
+	ck_assert_str_eq(d->last_xid_mnemonic,
+			 "ROBUST_CHANNEL_GPU_HAS_FALLEN_OFF_THE_BUS");
+	ck_assert_str_eq(d->last_xid_action, "RESTART_BM");
+	ck_assert_int_eq(d->last_xid_level, LOG_CRIT);
+	ck_assert_str_eq(d->last_xid_msg, "GPU has fallen off the bus.");
+	ck_assert_int_eq(nalerts, 4);
+	ck_assert_str_eq(alert_lines[3], "CRIT bdf=0000:44:00.0 kind=xid "
+			 "uptime=1.300000 xid=79 "
+			 "mnemonic=ROBUST_CHANNEL_GPU_HAS_FALLEN_OFF_THE_BUS "
+			 "action=RESTART_BM investigate=CONTACT_SUPPORT "
+			 "msg=\"GPU has fallen off the bus.\"");
+	ck_assert(!strncmp(alert_lines[2], "WARNING ", 8));
+	ck_assert_ptr_nonnull(strstr(alert_lines[2], " catalog=unknown"));
+}
+END_TEST
+
+START_TEST(test_model_sxid_on_nvswitch)
+{
+	struct gpumon_dev *d;
+	FILE *f = fopen("tests/fixtures/klog/hc07-sxid.log", "r");
+	char line[512];
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		model_feed(line);
+	fclose(f);
+	gpumon_klog_flush(&mk);
+	d = gpumon_model_dev(&mdl, "0000:04:00.0", false);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(d->role, GPUMON_ROLE_NVSWITCH);
+	ck_assert_uint_eq(d->sxid_count, 2);
+	ck_assert_uint_eq(d->sxid_fatal, 0);
+	ck_assert_uint_eq(d->last_sxid, 22013);
+	ck_assert_int_eq(d->last_sxid_fatal, 0);
+	ck_assert_str_eq(d->last_sxid_msg, "Link 45 Minion Link DLREQ interrupt");
+	ck_assert_uint_eq(d->xid_count, 0);
+	ck_assert_int_eq(nalerts, 2);
+	ck_assert(!strncmp(alert_lines[0], "WARNING bdf=0000:04:00.0 kind=sxid "
+			   "uptime=38.175561 sxid=22013 nvswitch=3 fatal=no "
+			   "link=44 ", 86));
+}
+END_TEST
+
+/* CPU thermal: one line per logical CPU, one event per state change. */
+START_TEST(test_model_cpu_thermal_dedup)
+{
+	char line[160];
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		snprintf(line, sizeof(line), "[ 1907.2894%02d] mce: CPU%d: "
+			 "Package temperature above threshold, cpu clock "
+			 "throttled (total events = 740)", i, i);
+		model_feed(line);
+	}
+	model_feed("[ 1907.3] mce: CPU0: Package temperature/speed normal");
+	model_feed("[ 1907.4] mce: CPU1: Package temperature/speed normal");
+	gpumon_klog_flush(&mk);
+	ck_assert_uint_eq(mdl.cpu_throttle_lines, 64);
+	ck_assert(!mdl.cpu_throttled);
+	ck_assert_int_eq(nalerts, 2);
+	ck_assert(!strncmp(alert_lines[0], "WARNING kind=cpu-thermal ", 25));
+	ck_assert(!strncmp(alert_lines[1], "INFO kind=cpu-thermal ", 22));
+}
+END_TEST
+
+/* AER text and DPC: context is not taken, DPC is counted on the port. */
+START_TEST(test_model_dpc_and_aer_text)
+{
+	struct gpumon_dev *d;
+
+	model_feed("[ 5.0] pcieport 0000:00:03.0: PCIe Bus Error: "
+		   "severity=Uncorrected (Fatal), type=Transaction Layer, "
+		   "(Requester ID)");
+	model_feed("[ 5.1] pcieport 0000:00:01.1: DPC: containment event, "
+		   "status:0x1f05 source:0x0300");
+	gpumon_klog_flush(&mk);
+	ck_assert_ptr_null(gpumon_model_dev(&mdl, "0000:00:03.0", false));
+	d = gpumon_model_dev(&mdl, "0000:00:01.1", false);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(d->dpc, 1);
+	ck_assert_uint_eq(d->aer[0] + d->aer[1] + d->aer[2], 0);
+	ck_assert_int_eq(nalerts, 1);
+	ck_assert(!strncmp(alert_lines[0], "CRIT bdf=0000:00:01.1 kind=dpc ",
+			   31));
 }
 END_TEST
 
@@ -506,6 +663,7 @@ static Suite *klog_suite(void)
 {
 	Suite *s = suite_create("klog");
 	TCase *tc = tcase_create("decode");
+	TCase *tm = tcase_create("model");
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_hc03_fallen_off_three_lines);
@@ -525,6 +683,12 @@ static Suite *klog_suite(void)
 	tcase_add_test(tc, test_all_prefixes);
 	tcase_add_test(tc, test_fields_text);
 	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(tm, model_setup, model_teardown);
+	tcase_add_test(tm, test_model_xid_per_code);
+	tcase_add_test(tm, test_model_sxid_on_nvswitch);
+	tcase_add_test(tm, test_model_cpu_thermal_dedup);
+	tcase_add_test(tm, test_model_dpc_and_aer_text);
+	suite_add_tcase(s, tm);
 	return s;
 }
 

@@ -802,6 +802,7 @@ void gpumon_klog_feed_line(struct gpumon_klog *k, const char *line,
 	k->after_record = false;
 
 	pre.has_ts = false;
+	pre.ts_us = 0;
 	body = strip_prefix(line, end, &pre);
 	cont = body < end && (*body == ' ' || *body == '\t') && k->rec_open;
 	trim(&body, &end);
@@ -955,7 +956,8 @@ static void xid_fields(struct outbuf *o, const struct gpumon_klog_event *ev)
  * @buf: filled, NUL-terminated, cut to @size
  * @size: bytes in @buf (at least 1)
  *
- * The same pairs gpumond puts in its events and `gpumon decode` prints;
+ * The same pairs gpumond puts in its events and `gpumon decode` prints
+ * (kind and device are not among them: both carry those separately);
  * values with blanks are quoted, bytes outside printable ASCII escaped.
  *
  * Return: @buf.
@@ -967,8 +969,6 @@ char *gpumon_klog_fields(const struct gpumon_klog_event *ev, char *buf,
 	const struct gpumon_klog_sxid *s = &ev->sxid;
 
 	buf[0] = '\0';
-	out_fmt(&o, "kind=%s", gpumon_klog_kind_name(ev->kind));
-	out_kv(&o, "bdf", ev->has_bdf ? ev->bdf : "unknown");
 	if (ev->has_seq)
 		out_fmt(&o, " kmsg_seq=%llu", (unsigned long long)ev->seq);
 	if (ev->has_ts)
@@ -1025,5 +1025,8 @@ char *gpumon_klog_fields(const struct gpumon_klog_event *ev, char *buf,
 		out_fmt(&o, " lines=%u", ev->nlines);
 	if (ev->truncated)
 		out_raw(&o, " truncated=yes", 14);
+	/* pairs are written with a leading blank: drop the first */
+	if (buf[0] == ' ')
+		memmove(buf, buf + 1, strlen(buf));
 	return buf;
 }

@@ -159,6 +159,23 @@ const struct gpumon_event *gpumon_model_event_at(const struct gpumon_model *m,
 	return &m->ring[seq % m->ring_cap];
 }
 
+static void device_event(struct gpumon_model *m, const struct gpumon_dev *d,
+			 int level, const char *state, const char *what)
+{
+	struct gpumon_event ev = {
+		.source = GPUMON_SRC_NETLINK,
+		.severity = level,
+	};
+
+	snprintf(ev.kind, sizeof(ev.kind), "device");
+	snprintf(ev.entity, sizeof(ev.entity), "%s", d->bdf);
+	snprintf(ev.fields, sizeof(ev.fields), "state=%s role=%s", state,
+		 gpumon_role_name(d->role));
+	snprintf(ev.message, sizeof(ev.message), "%s %s %s",
+		 gpumon_role_name(d->role), d->bdf, what);
+	gpumon_model_add_event(m, &ev);
+}
+
 void gpumon_model_module_dev(struct gpumon_model *m,
 			     const struct gpumon_nl_dev *nd)
 {
@@ -171,8 +188,30 @@ void gpumon_model_module_dev(struct gpumon_model *m,
 	d->device = nd->device;
 	d->class = nd->class;
 	d->role = nd->role;
+	if (!d->in_module && m->dump_gen > 1)
+		device_event(m, d, LOG_NOTICE, "added",
+			     "now watched by gpumon.ko (added or rescanned)");
 	d->in_module = true;
+	d->dump_gen = m->dump_gen;
 	memcpy(d->aer, nd->aer, sizeof(d->aer));
+}
+
+void gpumon_model_dump_begin(struct gpumon_model *m)
+{
+	m->dump_gen++;
+}
+
+void gpumon_model_dump_end(struct gpumon_model *m)
+{
+	for (size_t i = 0; i < m->ndevs; i++) {
+		struct gpumon_dev *d = &m->devs[i];
+
+		if (!d->in_module || d->dump_gen == m->dump_gen)
+			continue;
+		d->in_module = false;
+		device_event(m, d, LOG_CRIT, "removed",
+			     "no longer on the bus: gpumon.ko stopped watching it (removed, unbound or gone)");
+	}
 }
 
 static bool aer_same(const struct gpumon_aer_rec *a,
@@ -301,6 +340,20 @@ struct gpumon_event *gpumon_model_aer(struct gpumon_model *m,
 	return NULL;
 }
 
+/* Count one Xid of @code on @d with its catalog row. */
+static void xid_account(struct gpumon_dev *d, unsigned int code, int level)
+{
+	const struct gpumon_xid_info *xi = gpumon_xid_info(code);
+
+	d->xid_count++;
+	d->xid_by_code[xi ? code : 0]++;
+	d->last_xid = code;
+	d->last_xid_mnemonic = xi ? xi->mnemonic : NULL;
+	d->last_xid_action = xi ? xi->immediate : NULL;
+	d->last_xid_level = level;
+	d->last_xid_real_ns = gpumon_now_ns(CLOCK_REALTIME);
+}
+
 struct gpumon_event *gpumon_model_xid(struct gpumon_model *m,
 				      const struct gpumon_xid *x, int level)
 {
@@ -319,11 +372,9 @@ struct gpumon_event *gpumon_model_xid(struct gpumon_model *m,
 		d = gpumon_model_dev(m, ev.entity, true);
 	}
 	if (d) {
-		d->xid_count++;
-		d->last_xid = x->xid;
+		xid_account(d, x->xid, level);
 		snprintf(d->last_xid_msg, sizeof(d->last_xid_msg), "%s",
 			 x->msg);
-		d->last_xid_real_ns = gpumon_now_ns(CLOCK_REALTIME);
 	}
 	n = snprintf(ev.fields, sizeof(ev.fields), "xid=%u", x->xid);
 	if (x->pid >= 0 && n < sizeof(ev.fields))
@@ -336,6 +387,62 @@ struct gpumon_event *gpumon_model_xid(struct gpumon_model *m,
 		snprintf(ev.fields + n, sizeof(ev.fields) - n,
 			 " compute_instance=%d", x->ci);
 	snprintf(ev.message, sizeof(ev.message), "%s", x->msg);
+	return gpumon_model_add_event(m, &ev);
+}
+
+struct gpumon_event *gpumon_model_klog(struct gpumon_model *m,
+				       const struct gpumon_klog_event *ke)
+{
+	struct gpumon_event ev = {
+		.source = GPUMON_SRC_KMSG,
+		.severity = ke->level,
+	};
+	struct gpumon_dev *d = NULL;
+
+	switch (ke->kind) {
+	case GPUMON_KLOG_XID:
+	case GPUMON_KLOG_SXID:
+	case GPUMON_KLOG_FALLEN_OFF_BUS:
+	case GPUMON_KLOG_DPC:
+		break;
+	case GPUMON_KLOG_CPU_THERMAL:
+		if (ke->throttled)
+			m->cpu_throttle_lines++;
+		if (ke->throttled == m->cpu_throttled)
+			return NULL;
+		m->cpu_throttled = ke->throttled;
+		break;
+	default:
+		return NULL;
+	}
+	snprintf(ev.kind, sizeof(ev.kind), "%s", gpumon_klog_kind_name(ke->kind));
+	if (ke->has_bdf) {
+		snprintf(ev.entity, sizeof(ev.entity), "%s", ke->bdf);
+		d = gpumon_model_dev(m, ke->bdf, true);
+	}
+	gpumon_klog_fields(ke, ev.fields, sizeof(ev.fields));
+	/* the kernel's text, cut to the event (the fields hold the decode) */
+	snprintf(ev.message, sizeof(ev.message), "%.*s",
+		 (int)sizeof(ev.message) - 1,
+		 ke->kind == GPUMON_KLOG_XID ? ke->xid.msg : ke->text);
+	if (d && ke->kind == GPUMON_KLOG_XID) {
+		xid_account(d, ke->xid.xid, ke->level);
+		snprintf(d->last_xid_msg, sizeof(d->last_xid_msg), "%s",
+			 ke->xid.msg);
+	} else if (d && ke->kind == GPUMON_KLOG_SXID) {
+		if (d->role == GPUMON_ROLE_UNSPEC)
+			d->role = GPUMON_ROLE_NVSWITCH;
+		d->sxid_count++;
+		d->sxid_fatal += ke->sxid.fatal == 1;
+		d->last_sxid = ke->sxid.sxid;
+		d->last_sxid_fatal = ke->sxid.fatal;
+		snprintf(d->last_sxid_msg, sizeof(d->last_sxid_msg), "%.*s",
+			 (int)sizeof(d->last_sxid_msg) - 1, ke->sxid.desc);
+	} else if (d && ke->kind == GPUMON_KLOG_FALLEN_OFF_BUS) {
+		d->fallen_off++;
+	} else if (d && ke->kind == GPUMON_KLOG_DPC) {
+		d->dpc++;
+	}
 	return gpumon_model_add_event(m, &ev);
 }
 
@@ -371,6 +478,9 @@ struct gpumon_event *gpumon_model_source(struct gpumon_model *m,
 	if (s == GPUMON_SRC_NETLINK && !on) {
 		m->bpf_unmatched_dropped += m->npending;
 		m->npending = 0;
+		/* the module's counters stop here; BPF counts from now on */
+		for (size_t i = 0; i < m->ndevs; i++)
+			m->devs[i].in_module = false;
 	}
 	return e;
 }

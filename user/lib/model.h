@@ -12,8 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "aer.h"
+#include "klog.h"
 #include "nl_src.h"
 #include "xid.h"
+#include "xid_catalog.h"
 
 enum gpumon_source {
 	GPUMON_SRC_NETLINK,
@@ -50,8 +52,25 @@ struct gpumon_source_state {
  * @last_xid: code of the last Xid, valid when @xid_count > 0
  * @last_xid_msg: its description as the driver printed it
  * @last_xid_real_ns: CLOCK_REALTIME of the last Xid, ns
+ * @xid_by_code: Xids per code; [0] counts codes outside the catalog's
+ *	1-GPUMON_XID_CATALOG_MAX
+ * @last_xid_mnemonic: catalog mnemonic of the last Xid, NULL when the
+ *	catalog does not list it (static string)
+ * @last_xid_action: catalog immediate action of the last Xid, NULL when
+ *	unknown (static string)
+ * @last_xid_level: syslog level of the last Xid
+ * @sxid_count: NVSwitch SXids decoded for it (one per Data/description/
+ *	Severity group)
+ * @sxid_fatal: of those, the fatal ones
+ * @last_sxid: code of the last SXid, valid when @sxid_count > 0
+ * @last_sxid_fatal: 1 fatal, 0 non-fatal, -1 not stated
+ * @last_sxid_msg: its description
+ * @fallen_off: "fallen off the bus" messages without an Xid (probe
+ *	failures)
+ * @dpc: DPC containment events at this port
  * @cor_unreported: correctable errors not yet in a syslog line
  * @cor_alert_mono_ns: CLOCK_MONOTONIC of the last correctable alert line
+ * @dump_gen: the module dump that last listed it
  */
 struct gpumon_dev {
 	char bdf[GPUMON_BDF_LEN];
@@ -66,8 +85,20 @@ struct gpumon_dev {
 	unsigned int last_xid;
 	char last_xid_msg[256];
 	uint64_t last_xid_real_ns;
+	uint64_t xid_by_code[GPUMON_XID_CATALOG_MAX + 1];
+	const char *last_xid_mnemonic;
+	const char *last_xid_action;
+	int last_xid_level;
+	uint64_t sxid_count;
+	uint64_t sxid_fatal;
+	unsigned int last_sxid;
+	int last_sxid_fatal;
+	char last_sxid_msg[160];
+	uint64_t fallen_off;
+	uint64_t dpc;
 	uint64_t cor_unreported;
 	uint64_t cor_alert_mono_ns;
+	uint64_t dump_gen;
 };
 
 /**
@@ -76,7 +107,8 @@ struct gpumon_dev {
  * @time_real_ns: CLOCK_REALTIME, ns
  * @time_mono_ns: CLOCK_MONOTONIC, ns
  * @source: where it came from
- * @kind: "aer", "xid", "log-malformed", "source"
+ * @kind: "aer", "xid", "sxid", "fallen-off-bus", "dpc", "cpu-thermal",
+ *	"log-malformed", "source", "lost"
  * @severity: syslog level (LOG_CRIT ... LOG_INFO)
  * @entity: BDF, or "" for the node
  * @fields: key=value pairs, space separated
@@ -92,7 +124,7 @@ struct gpumon_event {
 	char kind[16];
 	int severity;
 	char entity[GPUMON_BDF_LEN];
-	char fields[256];
+	char fields[384];
 	char message[320];
 	struct gpumon_aer_rec aer;
 	bool bpf_seen;
@@ -116,6 +148,10 @@ struct gpumon_model {
 	size_t npending;
 	uint64_t bpf_matched;
 	uint64_t bpf_unmatched_dropped;
+	uint64_t dump_gen;
+	/* CPU thermal throttling from the kernel log, node-wide */
+	uint64_t cpu_throttle_lines;
+	bool cpu_throttled;
 };
 
 const char *gpumon_source_name(enum gpumon_source s);
@@ -190,6 +226,24 @@ struct gpumon_event *gpumon_model_xid(struct gpumon_model *m,
 				      int level);
 
 /**
+ * gpumon_model_klog() - account one event of the kernel log decoder.
+ * Caller holds the lock.
+ * @ev: the decoded event (kinds xid, sxid, fallen-off-bus, dpc,
+ *	cpu-thermal; aer-text and malformed are not taken here)
+ *
+ * Xids count per code on their GPU with the catalog's mnemonic, action
+ * and level; SXids on their NVSwitch (marked as one when the module does
+ * not know the device). CPU thermal lines, printed once per logical CPU,
+ * are counted on the node and make an event only when the node goes
+ * from normal to throttled or back. The event's fields are
+ * gpumon_klog_fields(); its message the driver's text.
+ *
+ * Return: the new event, or NULL when none was added.
+ */
+struct gpumon_event *gpumon_model_klog(struct gpumon_model *m,
+				       const struct gpumon_klog_event *ev);
+
+/**
  * gpumon_model_source() - mark a source on or off, with the reason.
  * Caller holds the lock.  A change is recorded as an event.
  * Return: that event, or NULL when nothing changed.
@@ -199,5 +253,19 @@ struct gpumon_event *gpumon_model_source(struct gpumon_model *m, enum gpumon_sou
 
 /** gpumon_now_ns() - the clock @clk (CLOCK_MONOTONIC, CLOCK_REALTIME), ns. */
 uint64_t gpumon_now_ns(int clk);
+
+/**
+ * gpumon_model_dump_begin() - a dump of the module's devices starts.
+ * Caller holds the lock; call gpumon_model_module_dev() per device, then
+ * gpumon_model_dump_end().
+ */
+void gpumon_model_dump_begin(struct gpumon_model *m);
+
+/**
+ * gpumon_model_dump_end() - the dump is complete: a device the module
+ * listed before and no longer lists was removed (an event); one it lists
+ * for the first time after the first dump was added (an event).
+ */
+void gpumon_model_dump_end(struct gpumon_model *m);
 
 #endif
