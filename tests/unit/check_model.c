@@ -167,6 +167,46 @@ START_TEST(test_xid_function_zero)
 }
 END_TEST
 
+START_TEST(test_dump_tracks_removal_and_addition)
+{
+	struct gpumon_nl_dev a = { .bdf = "0000:03:00.0",
+				   .role = GPUMON_ROLE_MATCHED };
+	struct gpumon_nl_dev b = { .bdf = "0000:02:00.0",
+				   .role = GPUMON_ROLE_SWITCH_DOWN };
+	const struct gpumon_event *e;
+	uint64_t seq;
+
+	gpumon_model_dump_begin(&m);
+	gpumon_model_module_dev(&m, &a);
+	gpumon_model_module_dev(&m, &b);
+	gpumon_model_dump_end(&m);
+	/* the first dump is the starting state, not a change */
+	ck_assert_uint_eq(m.next_seq, 1);
+
+	seq = m.next_seq;
+	gpumon_model_dump_begin(&m);
+	gpumon_model_module_dev(&m, &b);
+	gpumon_model_dump_end(&m);
+	ck_assert_uint_eq(m.next_seq, seq + 1);
+	e = gpumon_model_event_at(&m, seq);
+	ck_assert_str_eq(e->kind, "device");
+	ck_assert_str_eq(e->entity, "0000:03:00.0");
+	ck_assert_str_eq(e->fields, "state=removed role=matched");
+	ck_assert_int_eq(e->severity, LOG_CRIT);
+	ck_assert(!gpumon_model_dev(&m, a.bdf, false)->in_module);
+	ck_assert(gpumon_model_dev(&m, b.bdf, false)->in_module);
+
+	gpumon_model_dump_begin(&m);
+	gpumon_model_module_dev(&m, &a);
+	gpumon_model_module_dev(&m, &b);
+	gpumon_model_dump_end(&m);
+	ck_assert_uint_eq(m.next_seq, seq + 2);
+	e = gpumon_model_event_at(&m, seq + 1);
+	ck_assert_str_eq(e->fields, "state=added role=matched");
+	ck_assert(gpumon_model_dev(&m, a.bdf, false)->in_module);
+}
+END_TEST
+
 /* ---- alerts ---- */
 
 static char lines[16][512];
@@ -260,6 +300,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_module_gone_drops_pending);
 	tcase_add_test(tc, test_ring_overwrite_is_counted);
 	tcase_add_test(tc, test_xid_function_zero);
+	tcase_add_test(tc, test_dump_tracks_removal_and_addition);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(ta, alert_setup, teardown);
 	tcase_add_test(ta, test_alert_correctable_rate_limit);
