@@ -124,6 +124,17 @@ $(O)/tests/check_%: tests/unit/check_%.c $(SAN_OBJS)
 	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) -o $@ $^ \
 		$$(pkg-config --cflags --libs check) $(LDLIBS)
 
+# ---- benchmarks: each bench/*.c prints its own figures ----
+BENCH_BINS := $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c))
+
+$(O)/bench/%: bench/%.c $(LIB)
+	$(Q)mkdir -p $(dir $@)
+	$(msg) CC-BENCH $@
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: $(BENCH_BINS)
+	$(Q)for b in $(BENCH_BINS); do echo "== $${b##*/}"; $$b || exit 1; done
+
 deps:
 	$(Q)scripts/install-deps
 
@@ -149,7 +160,7 @@ clean:
 	rm -rf $(O)
 	$(Q)if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
-.PHONY: all user bpf module deps vmdeps check unit vmcheck test run clean
+.PHONY: all user bpf module deps vmdeps check unit vmcheck test run clean bench
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
