@@ -53,12 +53,25 @@ static const char *const kind_names[__GPUMON_KLOG_KIND_MAX] = {
 /* a multi-record "fallen off the bus" group */
 #define GRP_FALLEN	0x100u
 
+/**
+ * gpumon_klog_kind_name() - name of an event kind, as in event fields.
+ * @kind: the kind
+ *
+ * Return: "xid", "sxid", "fallen-off-bus", "dpc", "cpu-thermal",
+ * "aer-text", "malformed", or "?" for anything else.
+ */
 const char *gpumon_klog_kind_name(enum gpumon_klog_kind kind)
 {
 	return (unsigned int)kind < __GPUMON_KLOG_KIND_MAX ?
 	       kind_names[kind] : "?";
 }
 
+/**
+ * gpumon_klog_init() - an empty decoder.
+ * @k: the decoder
+ * @cb: called once per event, with the event valid during the call
+ * @ctx: passed to @cb
+ */
 void gpumon_klog_init(struct gpumon_klog *k, gpumon_klog_cb cb, void *ctx)
 {
 	memset(k, 0, sizeof(*k));
@@ -751,6 +764,16 @@ static void trim(const char **p, const char **end)
 		(*end)--;
 }
 
+/**
+ * gpumon_klog_feed_record() - one /dev/kmsg record.
+ * @k: decoder
+ * @rec: the record (gpumon_kmsg_parse()); its \x0a escapes separate the
+ *	lines of one message
+ *
+ * The record is one complete message and is decoded at once; only an
+ * SXid group or a "fallen off the bus" printed as separate records stays
+ * open until its last part, another message, or gpumon_klog_flush().
+ */
 void gpumon_klog_feed_record(struct gpumon_klog *k,
 			     const struct gpumon_kmsg_rec *rec)
 {
@@ -780,6 +803,20 @@ void gpumon_klog_feed_record(struct gpumon_klog *k,
 	rec_close(k);
 }
 
+/**
+ * gpumon_klog_feed_line() - one line of log text.
+ * @k: decoder
+ * @line: the line, with or without its newline; need not be
+ *	NUL-terminated; bytes that are not UTF-8 are kept as they are
+ * @len: its length
+ *
+ * Prefixes of log tools are skipped (see strip_prefix()); a line that is
+ * still indented after them continues the previous message. A line in
+ * /dev/kmsg record format goes to gpumon_klog_feed_record(), and the
+ * " KEY=VALUE" dictionary lines after it are skipped. A message is
+ * decoded when the next non-continuation line arrives or at
+ * gpumon_klog_flush().
+ */
 void gpumon_klog_feed_line(struct gpumon_klog *k, const char *line,
 			   size_t len)
 {
@@ -818,6 +855,14 @@ void gpumon_klog_feed_line(struct gpumon_klog *k, const char *line,
 	k->rec.nlines++;
 }
 
+/**
+ * gpumon_klog_flush() - decode and emit whatever is still open.
+ * @k: decoder
+ *
+ * The message being joined is decoded; an SXid group without its
+ * Severity line is emitted as it is; a "The NVIDIA GPU ..." group that
+ * never said "fallen off the bus" is dropped (it was another message).
+ */
 void gpumon_klog_flush(struct gpumon_klog *k)
 {
 	rec_close(k);
