@@ -37,6 +37,42 @@ static json_object *str_or_null(const char *s)
 	return *s ? json_object_new_string(s) : NULL;
 }
 
+/* {"79": 2, ...} for the codes seen; "other" for codes past the catalog */
+static json_object *xid_codes_json(const struct gpumon_dev *d)
+{
+	json_object *o = json_object_new_object();
+	char key[16];
+
+	for (unsigned int c = 0; c <= GPUMON_XID_CATALOG_MAX; c++) {
+		if (!d->xid_by_code[c])
+			continue;
+		if (c)
+			snprintf(key, sizeof(key), "%u", c);
+		else
+			snprintf(key, sizeof(key), "other");
+		json_object_object_add(o, key,
+				       json_object_new_uint64(d->xid_by_code[c]));
+	}
+	return o;
+}
+
+static json_object *sxid_json(const struct gpumon_dev *d)
+{
+	json_object *o;
+
+	if (!d->sxid_count)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "count", json_object_new_uint64(d->sxid_count));
+	json_object_object_add(o, "fatal", json_object_new_uint64(d->sxid_fatal));
+	json_object_object_add(o, "last", json_object_new_int(d->last_sxid));
+	/* the driver does not always say; null then */
+	json_object_object_add(o, "last_fatal", d->last_sxid_fatal < 0 ? NULL :
+			       json_object_new_boolean(d->last_sxid_fatal));
+	json_object_object_add(o, "msg", json_object_new_string(d->last_sxid_msg));
+	return o;
+}
+
 static json_object *dev_json(const struct gpumon_dev *d)
 {
 	json_object *o = json_object_new_object();
@@ -69,8 +105,21 @@ static json_object *dev_json(const struct gpumon_dev *d)
 				       json_object_new_string(d->last_xid_msg));
 		json_object_object_add(xid, "time_real_ns",
 				       json_object_new_uint64(d->last_xid_real_ns));
+		json_object_object_add(xid, "mnemonic",
+				       d->last_xid_mnemonic ?
+				       json_object_new_string(d->last_xid_mnemonic) :
+				       NULL);
+		json_object_object_add(xid, "action",
+				       d->last_xid_action ?
+				       json_object_new_string(d->last_xid_action) :
+				       NULL);
 	}
 	json_object_object_add(o, "last_xid", xid);
+	json_object_object_add(o, "xid_by_code", xid_codes_json(d));
+	json_object_object_add(o, "sxid", sxid_json(d));
+	json_object_object_add(o, "fallen_off",
+			       json_object_new_uint64(d->fallen_off));
+	json_object_object_add(o, "dpc", json_object_new_uint64(d->dpc));
 	return o;
 }
 
@@ -111,6 +160,10 @@ json_object *gpumon_json_snapshot(struct gpumon_model *m)
 		json_object_array_add(srcs, so);
 	}
 	json_object_object_add(o, "sources", srcs);
+	json_object_object_add(o, "cpu_throttle_lines",
+			       json_object_new_uint64(m->cpu_throttle_lines));
+	json_object_object_add(o, "cpu_throttled",
+			       json_object_new_boolean(m->cpu_throttled));
 	for (size_t i = 0; i < m->ndevs; i++)
 		json_object_array_add(devs, dev_json(&m->devs[i]));
 	json_object_object_add(o, "devices", devs);
