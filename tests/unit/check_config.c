@@ -86,8 +86,66 @@ START_TEST(test_syntax_error_line)
 	char want[128];
 
 	ck_assert_int_eq(load("[alerts]\n\nthis is not ini\n", &c), -EINVAL);
-	snprintf(want, sizeof(want), "%s:3: not 'name = value'", path);
+	snprintf(want, sizeof(want),
+		 "%s:3: 'this is not ini' is not 'name = value'", path);
 	ck_assert_ptr_nonnull(strstr(errbuf, want));
+}
+END_TEST
+
+START_TEST(test_all_syntax_errors_named)
+{
+	struct gpumon_config c;
+	char want[128];
+
+	ck_assert_int_eq(load("[sources]\nnetlink yes\nkmsg\n[bogus]\n"
+			      "[alerts\nbpf = no\n", &c), -EINVAL);
+	for (int line = 2; line <= 5; line++) {
+		snprintf(want, sizeof(want), "%s:%d: ", path, line);
+		ck_assert_msg(strstr(errbuf, want), "line %d not reported in: %s",
+			      line, errbuf);
+	}
+}
+END_TEST
+
+START_TEST(test_long_line_keeps_numbers)
+{
+	struct gpumon_config c;
+	char text[512], want[128];
+
+	snprintf(text, sizeof(text), "[daemon]\n;%0300d\n[sources]\nkmsg = nope\n",
+		 0);
+	ck_assert_int_eq(load(text, &c), -EINVAL);
+	snprintf(want, sizeof(want), "%s:2: line longer than", path);
+	ck_assert_ptr_nonnull(strstr(errbuf, want));
+	snprintf(want, sizeof(want), "%s:4: kmsg: 'nope'", path);
+	ck_assert_msg(strstr(errbuf, want), "got: %s", errbuf);
+	snprintf(want, sizeof(want), "%s:3:", path);
+	ck_assert_ptr_null(strstr(errbuf, want));
+}
+END_TEST
+
+START_TEST(test_duplicate_setting)
+{
+	struct gpumon_config c;
+	char want[128];
+
+	ck_assert_int_eq(load("[sources]\nbpf = no\nbpf = yes\n", &c),
+			 -EINVAL);
+	snprintf(want, sizeof(want),
+		 "%s:3: 'bpf' given again (first on line 2)", path);
+	ck_assert_ptr_nonnull(strstr(errbuf, want));
+}
+END_TEST
+
+START_TEST(test_directory_refused)
+{
+	struct gpumon_config c;
+	FILE *err = fmemopen(errbuf, sizeof(errbuf), "w");
+
+	gpumon_config_defaults(&c);
+	ck_assert_int_eq(gpumon_config_load(&c, "/tmp", false, err), -EINVAL);
+	fclose(err);
+	ck_assert_ptr_nonnull(strstr(errbuf, "/tmp: not a regular file"));
 }
 END_TEST
 
@@ -114,6 +172,10 @@ int main(void)
 	tcase_add_test(tc, test_values);
 	tcase_add_test(tc, test_every_bad_line_named);
 	tcase_add_test(tc, test_syntax_error_line);
+	tcase_add_test(tc, test_all_syntax_errors_named);
+	tcase_add_test(tc, test_long_line_keeps_numbers);
+	tcase_add_test(tc, test_duplicate_setting);
+	tcase_add_test(tc, test_directory_refused);
 	tcase_add_test(tc, test_missing_file);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
