@@ -286,6 +286,55 @@ START_TEST(test_alert_xid_quotes)
 }
 END_TEST
 
+START_TEST(test_alert_correctable_counts_module_counter)
+{
+	struct gpumon_nl_dev nd = { .bdf = "0000:03:00.0",
+				    .role = GPUMON_ROLE_MATCHED };
+	struct gpumon_dev *d;
+
+	/* 7 counted before gpumond saw the device: the baseline */
+	nd.aer[GPUMON_AER_CORRECTABLE] = 7;
+	gpumon_model_dump_begin(&m);
+	gpumon_model_module_dev(&m, &nd);
+	gpumon_model_dump_end(&m);
+	gpumon_alert_tick(&al, &m, 10 * SEC);
+	ck_assert_int_eq(nlines, 0);
+
+	/* 5 more whose events were lost: the next dump says 12 */
+	nd.aer[GPUMON_AER_CORRECTABLE] = 12;
+	gpumon_model_dump_begin(&m);
+	gpumon_model_module_dev(&m, &nd);
+	gpumon_model_dump_end(&m);
+	gpumon_alert_tick(&al, &m, 11 * SEC);
+	ck_assert_int_eq(nlines, 1);
+	ck_assert_ptr_nonnull(strstr(lines[0], " count=5 "));
+
+	/* the module reloads: its counter restarts at 2 */
+	d = gpumon_model_dev(&m, nd.bdf, false);
+	d->in_module = false;
+	nd.aer[GPUMON_AER_CORRECTABLE] = 2;
+	gpumon_model_dump_begin(&m);
+	gpumon_model_module_dev(&m, &nd);
+	gpumon_model_dump_end(&m);
+	nd.aer[GPUMON_AER_CORRECTABLE] = 3;
+	gpumon_model_module_dev(&m, &nd);
+	gpumon_alert_tick(&al, &m, 200 * SEC);
+	ck_assert_int_eq(nlines, 2);
+	ck_assert_ptr_nonnull(strstr(lines[1], " count=1 "));
+}
+END_TEST
+
+START_TEST(test_status_zero_not_counted)
+{
+	struct gpumon_aer_rec r = rec("0000:03:00.0", GPUMON_AER_FATAL, 0);
+	struct gpumon_event *e = gpumon_model_aer(&m, GPUMON_SRC_BPF, &r);
+
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->fields, "status=0x00000000");
+	ck_assert_uint_eq(gpumon_model_dev(&m, r.bdf, false)->aer[2], 0);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -306,6 +355,8 @@ static Suite *model_suite(void)
 	tcase_add_test(ta, test_alert_correctable_rate_limit);
 	tcase_add_test(ta, test_alert_uncorrectable_each);
 	tcase_add_test(ta, test_alert_xid_quotes);
+	tcase_add_test(ta, test_alert_correctable_counts_module_counter);
+	tcase_add_test(ta, test_status_zero_not_counted);
 	suite_add_tcase(s, ta);
 	return s;
 }

@@ -32,16 +32,16 @@ static void quote(char *dst, size_t len, const char *s)
 static void cor_line(struct gpumon_alerter *a, struct gpumon_dev *d,
 		     uint64_t now)
 {
+	uint64_t n = d->aer[GPUMON_AER_CORRECTABLE] - d->cor_reported;
 	char line[512];
 
 	snprintf(line, sizeof(line),
 		 "%s bdf=%s kind=aer severity=correctable count=%llu interval_s=%llu msg=\"%llu correctable PCIe AER error%s on %s since the last report\"",
 		 gpumon_level_name(LOG_WARNING), d->bdf,
-		 (unsigned long long)d->cor_unreported,
+		 (unsigned long long)n,
 		 (unsigned long long)(a->cor_interval_ns / 1000000000ull),
-		 (unsigned long long)d->cor_unreported,
-		 d->cor_unreported == 1 ? "" : "s", d->bdf);
-	d->cor_unreported = 0;
+		 (unsigned long long)n, n == 1 ? "" : "s", d->bdf);
+	d->cor_reported = d->aer[GPUMON_AER_CORRECTABLE];
 	d->cor_alert_mono_ns = now;
 	emit(a, LOG_WARNING, line);
 }
@@ -53,20 +53,33 @@ static bool cor_due(const struct gpumon_alerter *a,
 	       now - d->cor_alert_mono_ns >= a->cor_interval_ns;
 }
 
+/*
+ * Correctable errors since the last line, by the device's counter, so
+ * the count stays exact when events are lost (the module's counter is
+ * refreshed from its dump) and when the counter restarts (module reload).
+ */
+static void cor_check(struct gpumon_alerter *a, struct gpumon_dev *d,
+		      uint64_t now)
+{
+	uint64_t c = d->aer[GPUMON_AER_CORRECTABLE];
+
+	if (c < d->cor_reported)
+		d->cor_reported = c;
+	if (c > d->cor_reported && cor_due(a, d, now))
+		cor_line(a, d, now);
+}
+
 void gpumon_alert_event(struct gpumon_alerter *a, struct gpumon_model *m,
 			const struct gpumon_event *ev, uint64_t now_mono_ns)
 {
-	char line[768], msg[sizeof(ev->message)];
+	char line[1024], msg[sizeof(ev->message)];
 	struct gpumon_dev *d;
 
 	if (!strcmp(ev->kind, "aer") &&
 	    ev->aer.severity == GPUMON_AER_CORRECTABLE) {
 		d = gpumon_model_dev(m, ev->entity, false);
-		if (!d)
-			return;
-		d->cor_unreported++;
-		if (cor_due(a, d, now_mono_ns))
-			cor_line(a, d, now_mono_ns);
+		if (d)
+			cor_check(a, d, now_mono_ns);
 		return;
 	}
 	quote(msg, sizeof(msg), ev->message);
@@ -83,10 +96,6 @@ void gpumon_alert_event(struct gpumon_alerter *a, struct gpumon_model *m,
 void gpumon_alert_tick(struct gpumon_alerter *a, struct gpumon_model *m,
 		       uint64_t now_mono_ns)
 {
-	for (size_t i = 0; i < m->ndevs; i++) {
-		struct gpumon_dev *d = &m->devs[i];
-
-		if (d->cor_unreported && cor_due(a, d, now_mono_ns))
-			cor_line(a, d, now_mono_ns);
-	}
+	for (size_t i = 0; i < m->ndevs; i++)
+		cor_check(a, &m->devs[i], now_mono_ns);
 }

@@ -188,6 +188,13 @@ void gpumon_model_module_dev(struct gpumon_model *m,
 	d->device = nd->device;
 	d->class = nd->class;
 	d->role = nd->role;
+	/*
+	 * Correctable alerts report the module's counter from here on:
+	 * what it counted before gpumond first saw it (or, after a reload,
+	 * since the reload) is the baseline, not news.
+	 */
+	if (!d->in_module)
+		d->cor_reported = nd->aer[GPUMON_AER_CORRECTABLE];
 	if (!d->in_module && m->dump_gen > 1)
 		device_event(m, d, LOG_NOTICE, "added",
 			     "now watched by gpumon.ko (added or rescanned)");
@@ -250,7 +257,12 @@ static struct gpumon_event *aer_event(struct gpumon_model *m,
 	};
 	struct gpumon_dev *d = gpumon_model_dev(m, rec->bdf, true);
 
-	if (d)
+	/*
+	 * Status 0 is the kernel's "Inaccessible" report (it could not read
+	 * the device's status): an event, but no error counted, as in the
+	 * kernel's aer_dev_* totals and the module's counters.
+	 */
+	if (d && rec->status)
 		d->aer[rec->severity]++;
 	snprintf(ev.kind, sizeof(ev.kind), "aer");
 	snprintf(ev.entity, sizeof(ev.entity), "%s", rec->bdf);

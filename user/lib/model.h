@@ -68,7 +68,8 @@ struct gpumon_source_state {
  * @fallen_off: "fallen off the bus" messages without an Xid (probe
  *	failures)
  * @dpc: DPC containment events at this port
- * @cor_unreported: correctable errors not yet in a syslog line
+ * @cor_reported: @aer[GPUMON_AER_CORRECTABLE] as of the last correctable
+ *	alert line (its baseline when the device was first seen)
  * @cor_alert_mono_ns: CLOCK_MONOTONIC of the last correctable alert line
  * @dump_gen: the module dump that last listed it
  */
@@ -96,7 +97,7 @@ struct gpumon_dev {
 	char last_sxid_msg[160];
 	uint64_t fallen_off;
 	uint64_t dpc;
-	uint64_t cor_unreported;
+	uint64_t cor_reported;
 	uint64_t cor_alert_mono_ns;
 	uint64_t dump_gen;
 };
