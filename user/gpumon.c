@@ -85,6 +85,15 @@ static int cmd_top(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (optind < argc) {
+		fprintf(stderr, "gpumon top: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	if (!batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "gpumon top: not a terminal; use -b for batch output\n");
+		return 2;
+	}
 	if (!batch) {
 		ret = gpumon_ui_top(sock, delay * 1000);
 		if (ret)
@@ -134,11 +143,20 @@ static int cmd_status(int argc, char **argv)
 	char err[256];
 	int c;
 
+	bool json = false;
+
 	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
 		if (c != 'j')
 			return 2;
-		return print_json("/v1/snapshot");
+		json = true;
 	}
+	if (optind < argc) {
+		fprintf(stderr, "gpumon status: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	if (json)
+		return print_json("/v1/snapshot");
 	if (gpumon_ui_fetch(sock, &v, 0, err, sizeof(err))) {
 		fprintf(stderr, "gpumon: %s\n", err);
 		return 1;
@@ -179,6 +197,11 @@ static int cmd_events(int argc, char **argv)
 		default:
 			return 2;
 		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "gpumon events: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
 	}
 	snprintf(path, sizeof(path), "/v1/events?after=%llu", after);
 	if (json)

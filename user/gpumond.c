@@ -383,6 +383,11 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			sock = optarg;
+			if (strlen(sock) >= sizeof(d.cfg.socket)) {
+				fprintf(stderr, "gpumond: -S: a socket path has at most %zu bytes\n",
+					sizeof(d.cfg.socket) - 1);
+				return 2;
+			}
 			break;
 		case 'h':
 			usage(stdout);

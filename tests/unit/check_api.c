@@ -97,6 +97,40 @@ START_TEST(test_errors)
 }
 END_TEST
 
+START_TEST(test_after_past_the_end)
+{
+	json_object *o = get("/v1/events?after=18446744073709551615", 0), *v;
+
+	ck_assert(json_object_object_get_ex(o, "events", &v));
+	ck_assert_uint_eq(json_object_array_length(v), 0);
+	ck_assert(json_object_object_get_ex(o, "lost", &v));
+	ck_assert_uint_eq(json_object_get_uint64(v), 0);
+	json_object_put(o);
+	ck_assert_ptr_null(get("/v1/events?after=%2B1", -EIO));
+	ck_assert_ptr_null(get("/v1/events?after=%201", -EIO));
+}
+END_TEST
+
+START_TEST(test_socket_path_guarded)
+{
+	struct gpumon_api *other;
+	char file[64];
+	FILE *f;
+
+	/* another gpumond answers on the socket: left to it */
+	ck_assert_int_eq(gpumon_api_start(&other, &m, sock), -EADDRINUSE);
+	json_object_put(get("/v1/snapshot", 0));
+	/* a file that is not a socket is never deleted */
+	snprintf(file, sizeof(file), "/tmp/check_api.%d.file", getpid());
+	f = fopen(file, "w");
+	fputs("keep me", f);
+	fclose(f);
+	ck_assert_int_eq(gpumon_api_start(&other, &m, file), -EEXIST);
+	ck_assert_int_eq(access(file, F_OK), 0);
+	unlink(file);
+}
+END_TEST
+
 START_TEST(test_no_daemon)
 {
 	json_object *o = NULL;
@@ -120,6 +154,8 @@ int main(void)
 	tcase_add_test(tc, test_snapshot);
 	tcase_add_test(tc, test_events_after_and_lost);
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_after_past_the_end);
+	tcase_add_test(tc, test_socket_path_guarded);
 	tcase_add_test(tc, test_no_daemon);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

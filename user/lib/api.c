@@ -16,6 +16,8 @@
 #include "api.h"
 
 #define EVENTS_MAX	1000
+#define API_CONN_MAX	256u
+#define API_TIMEOUT_S	5u
 
 struct gpumon_api {
 	struct MHD_Daemon *mhd;
@@ -301,11 +303,29 @@ static enum MHD_Result error_reply(struct MHD_Connection *c,
 	return reply(c, status, o);
 }
 
+static enum MHD_Result not_allowed(struct MHD_Connection *c)
+{
+	const char *text = "{\"error\":\"the API is read-only: GET only\"}";
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+					    MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Allow", "GET, HEAD");
+	ret = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Plain decimal digits only: no sign, spaces or base prefixes. */
 static bool parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
 
-	if (!s || !*s || *s == '-')
+	if (!s || !*s || strspn(s, "0123456789") != strlen(s))
 		return false;
 	errno = 0;
 	*v = strtoull(s, &end, 10);
@@ -322,8 +342,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 	uint64_t after = 0, limit = EVENTS_MAX;
 
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-		return error_reply(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-				   "the API is read-only: GET only");
+		return not_allowed(c);
 	if (!strcmp(url, "/v1/snapshot"))
 		return reply(c, MHD_HTTP_OK, gpumon_json_snapshot(api->m));
 	if (!strcmp(url, "/v1/events")) {
@@ -343,6 +362,31 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			     gpumon_json_events(api->m, after, limit));
 	}
 	return error_reply(c, MHD_HTTP_NOT_FOUND, "no such resource");
+}
+
+/*
+ * Remove what a previous gpumond left at @path, and nothing else: a
+ * file that is not a socket is never deleted (-EEXIST), and a socket
+ * another gpumond still answers on is left to it (-EADDRINUSE).
+ */
+static int clear_stale_socket(const char *path, const struct sockaddr_un *sa)
+{
+	struct stat sb;
+	int fd, ret = 0;
+
+	if (lstat(path, &sb))
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(sb.st_mode))
+		return -EEXIST;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (!connect(fd, (const struct sockaddr *)sa, sizeof(*sa)))
+		ret = -EADDRINUSE;
+	else if (unlink(path))
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 int gpumon_api_start(struct gpumon_api **out, struct gpumon_model *m,
@@ -365,17 +409,25 @@ int gpumon_api_start(struct gpumon_api **out, struct gpumon_model *m,
 		err = -errno;
 		goto err_free;
 	}
-	unlink(path);
+	err = clear_stale_socket(path, &sa);
+	if (err)
+		goto err_close;
 	if (bind(api->fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    chmod(path, 0666) || listen(api->fd, 64)) {
 		err = -errno;
 		goto err_close;
 	}
-	api->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	/*
+	 * epoll rather than select(): no FD_SETSIZE ceiling a local user
+	 * could fill; a bounded number of connections, each timed out, so
+	 * idle ones cannot hold the API for long.
+	 */
+	api->mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
 				    MHD_USE_ERROR_LOG, 0, NULL, NULL,
 				    handle, api,
 				    MHD_OPTION_LISTEN_SOCKET, api->fd,
-				    MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+				    MHD_OPTION_CONNECTION_LIMIT, API_CONN_MAX,
+				    MHD_OPTION_CONNECTION_TIMEOUT, API_TIMEOUT_S,
 				    MHD_OPTION_END);
 	if (!api->mhd) {
 		err = -EIO;

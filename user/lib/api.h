@@ -16,10 +16,11 @@ struct gpumon_api;
 
 /**
  * gpumon_api_start() - serve @m on a Unix socket.
- * @path: socket path; a stale socket there is replaced; mode 0666, the
- *	API being read-only
- * Return: 0, or -errno from socket/bind/listen, -EIO when libmicrohttpd
- * fails to start.
+ * @path: socket path; a socket a previous gpumond left there is
+ *	replaced; mode 0666, the API being read-only
+ * Return: 0; -EEXIST when @path exists and is not a socket (it is left
+ * alone), -EADDRINUSE when another gpumond answers on it, other -errno
+ * from socket/bind/listen, -EIO when libmicrohttpd fails to start.
  */
 int gpumon_api_start(struct gpumon_api **out, struct gpumon_model *m,
 		     const char *path);

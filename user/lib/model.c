@@ -143,6 +143,10 @@ size_t gpumon_model_events_after(const struct gpumon_model *m, uint64_t after,
 	uint64_t from = after + 1;
 
 	*lost = 0;
+	if (after >= m->next_seq) {	/* nothing after it yet (or ever) */
+		*first = m->next_seq;
+		return 0;
+	}
 	if (from < oldest) {
 		*lost = oldest - from;
 		from = oldest;
