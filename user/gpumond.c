@@ -94,6 +94,76 @@ static void on_bpf_aer(void *ctx, const struct gpumon_aer_rec *rec)
 	pthread_mutex_unlock(&d->m.lock);
 }
 
+static void on_bpf_thermal(void *ctx, const struct gpumon_thermal_rec *rec)
+{
+	struct gpumond *d = ctx;
+
+	pthread_mutex_lock(&d->m.lock);
+	alert(d, gpumon_model_thermal(&d->m, rec));
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+static void on_bpf_pcie_link(void *ctx, const struct gpumon_pcie_link_rec *rec)
+{
+	struct gpumond *d = ctx;
+
+	pthread_mutex_lock(&d->m.lock);
+	alert(d, gpumon_model_pcie_link(&d->m, rec));
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+static void on_bpf_pci_hp(void *ctx, const struct gpumon_pci_hp_rec *rec)
+{
+	struct gpumond *d = ctx;
+
+	pthread_mutex_lock(&d->m.lock);
+	alert(d, gpumon_model_pci_hp(&d->m, rec));
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+static void on_bpf_xid(void *ctx, const struct gpumon_bpf_xid_rec *rec)
+{
+	struct gpumond *d = ctx;
+
+	pthread_mutex_lock(&d->m.lock);
+	alert(d, gpumon_model_bpf_xid(&d->m, rec));
+	pthread_mutex_unlock(&d->m.lock);
+}
+
+/* Per-program state and drops, and the thermal interrupts per CPU. */
+static void bpf_refresh(struct gpumond *d)
+{
+	struct gpumon_bpf_prog_info p[GPUMON_BPF_NPROGS];
+	uint64_t irqs[1024];
+	size_t n;
+	int ncpu;
+
+	n = gpumon_bpf_progs(d->bpf, p, GPUMON_BPF_NPROGS);
+	ncpu = gpumon_bpf_thermal_irqs(d->bpf, irqs, 1024);
+	gpumon_model_bpf_progs(&d->m, p, n);
+	d->m.src[GPUMON_SRC_BPF].lost = gpumon_bpf_drops(d->bpf);
+	if (ncpu > 0)
+		alert(d, gpumon_model_cpu_thermal_irqs(&d->m, irqs, ncpu));
+}
+
+/* One syslog line per BPF program: on, or off and why. */
+static void bpf_report(struct gpumond *d)
+{
+	size_t i;
+
+	pthread_mutex_lock(&d->m.lock);
+	bpf_refresh(d);
+	for (i = 0; i < d->m.nbpf_progs; i++) {
+		const struct gpumon_bpf_prog_info *p = &d->m.bpf_progs[i];
+
+		syslog(p->on ? LOG_INFO : LOG_NOTICE,
+		       "%s kind=bpf-program program=%s hook=%s state=%s msg=\"%s\"",
+		       p->on ? "INFO" : "NOTICE", p->name, p->hook,
+		       p->on ? "on" : "off", p->on ? "attached" : p->why);
+	}
+	pthread_mutex_unlock(&d->m.lock);
+}
+
 static void malformed_event(struct gpumond *d, const char *what,
 			    const char *text, size_t len)
 {
@@ -162,6 +232,10 @@ static const struct gpumon_nl_ops nl_ops = {
 
 static const struct gpumon_bpf_ops bpf_ops = {
 	.aer = on_bpf_aer,
+	.thermal = on_bpf_thermal,
+	.pcie_link = on_bpf_pcie_link,
+	.pci_hp = on_bpf_pci_hp,
+	.xid = on_bpf_xid,
 };
 
 static const struct gpumon_kmsg_ops kmsg_ops = {
@@ -264,6 +338,7 @@ static void start_sources(struct gpumond *d)
 		source(d, GPUMON_SRC_BPF, false, "epoll failed");
 	} else {
 		source(d, GPUMON_SRC_BPF, true, "");
+		bpf_report(d);
 	}
 
 	/*
@@ -295,7 +370,7 @@ static void tick(struct gpumond *d)
 		gpumon_klog_flush(&d->klog);
 	d->kmsg_busy = false;
 	if (d->bpf)
-		d->m.src[GPUMON_SRC_BPF].lost = gpumon_bpf_drops(d->bpf);
+		bpf_refresh(d);
 	gpumon_alert_tick(&d->al, &d->m, gpumon_now_ns(CLOCK_MONOTONIC));
 	pthread_mutex_unlock(&d->m.lock);
 }

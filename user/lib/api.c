@@ -125,6 +125,69 @@ static json_object *dev_json(const struct gpumon_dev *d)
 	return o;
 }
 
+/* The BPF programs: state, why off, records, drops, kernel run stats. */
+static json_object *bpf_progs_json(const struct gpumon_model *m)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < m->nbpf_progs; i++) {
+		const struct gpumon_bpf_prog_info *p = &m->bpf_progs[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(p->name));
+		json_object_object_add(o, "hook", json_object_new_string(p->hook));
+		json_object_object_add(o, "on", json_object_new_boolean(p->on));
+		json_object_object_add(o, "why", json_object_new_string(p->why));
+		json_object_object_add(o, "events",
+				       json_object_new_uint64(p->events));
+		json_object_object_add(o, "drops",
+				       json_object_new_uint64(p->drops));
+		/* null unless kernel.bpf_stats_enabled is 1 */
+		json_object_object_add(o, "run_cnt", p->stats ?
+				       json_object_new_uint64(p->run_cnt) : NULL);
+		json_object_object_add(o, "run_time_ns", p->stats ?
+				       json_object_new_uint64(p->run_time_ns) :
+				       NULL);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *tzones_json(const struct gpumon_model *m)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < m->ntzones; i++) {
+		const struct gpumon_tzone *z = &m->tzones[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", json_object_new_int(z->id));
+		json_object_object_add(o, "type", json_object_new_string(z->type));
+		json_object_object_add(o, "temp_mc", z->temp_valid ?
+				       json_object_new_int(z->temp_mc) : NULL);
+		json_object_object_add(o, "updates",
+				       json_object_new_uint64(z->updates));
+		json_object_object_add(o, "trips",
+				       json_object_new_uint64(z->trips));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* Thermal interrupts per CPU since the BPF program loaded; null if off. */
+static json_object *cpu_irqs_json(const struct gpumon_model *m)
+{
+	json_object *a;
+
+	if (!m->ncpus)
+		return NULL;
+	a = json_object_new_array();
+	for (int i = 0; i < m->ncpus; i++)
+		json_object_array_add(a,
+			json_object_new_uint64(m->cpu_thermal_irqs[i]));
+	return a;
+}
+
 json_object *gpumon_json_snapshot(struct gpumon_model *m)
 {
 	json_object *o = json_object_new_object();
@@ -166,6 +229,10 @@ json_object *gpumon_json_snapshot(struct gpumon_model *m)
 			       json_object_new_uint64(m->cpu_throttle_lines));
 	json_object_object_add(o, "cpu_throttled",
 			       json_object_new_boolean(m->cpu_throttled));
+	json_object_object_add(o, "cpu_thermal_irqs", cpu_irqs_json(m));
+	json_object_object_add(o, "thermal_zones", tzones_json(m));
+	json_object_object_add(o, "bpf_programs", bpf_progs_json(m));
+	json_object_object_add(o, "bpf_xids", json_object_new_uint64(m->bpf_xids));
 	for (size_t i = 0; i < m->ndevs; i++)
 		json_object_array_add(devs, dev_json(&m->devs[i]));
 	json_object_object_add(o, "devices", devs);

@@ -88,6 +88,7 @@ void gpumon_model_fini(struct gpumon_model *m)
 {
 	free(m->ring);
 	free(m->devs);
+	free(m->cpu_thermal_irqs);
 	pthread_mutex_destroy(&m->lock);
 	memset(m, 0, sizeof(*m));
 }
@@ -499,4 +500,232 @@ struct gpumon_event *gpumon_model_source(struct gpumon_model *m,
 			m->devs[i].in_module = false;
 	}
 	return e;
+}
+
+static struct gpumon_tzone *tzone(struct gpumon_model *m, int id,
+				  const char *type)
+{
+	struct gpumon_tzone *z;
+
+	for (size_t i = 0; i < m->ntzones; i++)
+		if (m->tzones[i].id == id)
+			return &m->tzones[i];
+	if (m->ntzones == GPUMON_TZONES_MAX)
+		return NULL;
+	z = &m->tzones[m->ntzones++];
+	memset(z, 0, sizeof(*z));
+	z->id = id;
+	snprintf(z->type, sizeof(z->type), "%s", type);
+	return z;
+}
+
+static const char *trip_type_name(unsigned int t)
+{
+	static const char *const names[] = {
+		"active", "passive", "hot", "critical",
+	};
+
+	return t < 4 ? names[t] : "unknown";
+}
+
+struct gpumon_event *gpumon_model_thermal(struct gpumon_model *m,
+					  const struct gpumon_thermal_rec *rec)
+{
+	static const int trip_level[] = {
+		LOG_NOTICE, LOG_WARNING, LOG_CRIT, LOG_CRIT,
+	};
+	struct gpumon_event ev = {
+		.source = GPUMON_SRC_BPF,
+		.time_mono_ns = rec->time_mono_ns,
+	};
+	struct gpumon_tzone *z = NULL;
+
+	m->src[GPUMON_SRC_BPF].events++;
+	if (rec->kind != GPUMON_THERMAL_CDEV)
+		z = tzone(m, rec->zone_id, rec->name);
+	switch (rec->kind) {
+	case GPUMON_THERMAL_TEMP:
+		if (z) {
+			z->temp_valid = true;
+			z->temp_mc = rec->temp_mc;
+			z->updates++;
+		}
+		return NULL;
+	case GPUMON_THERMAL_TRIP:
+		if (z) {
+			z->trips++;
+			z->last_trip = rec->trip;
+			z->last_trip_type = rec->trip_type;
+		}
+		ev.severity = rec->trip_type < 4 ?
+			      trip_level[rec->trip_type] : LOG_WARNING;
+		snprintf(ev.kind, sizeof(ev.kind), "thermal-trip");
+		snprintf(ev.fields, sizeof(ev.fields),
+			 "zone=%d type=%s trip=%u trip_type=%s", rec->zone_id,
+			 rec->name, rec->trip, trip_type_name(rec->trip_type));
+		snprintf(ev.message, sizeof(ev.message),
+			 "thermal zone %d (%s) crossed its %s trip point %u",
+			 rec->zone_id, rec->name,
+			 trip_type_name(rec->trip_type), rec->trip);
+		break;
+	case GPUMON_THERMAL_CDEV:
+		ev.severity = rec->cdev_state ? LOG_NOTICE : LOG_INFO;
+		snprintf(ev.kind, sizeof(ev.kind), "cooling");
+		snprintf(ev.fields, sizeof(ev.fields), "cdev=%s state=%llu",
+			 rec->name, (unsigned long long)rec->cdev_state);
+		snprintf(ev.message, sizeof(ev.message),
+			 "cooling device %s set to state %llu", rec->name,
+			 (unsigned long long)rec->cdev_state);
+		break;
+	default:
+		return NULL;
+	}
+	return gpumon_model_add_event(m, &ev);
+}
+
+struct gpumon_event *gpumon_model_cpu_thermal_irqs(struct gpumon_model *m,
+						   const uint64_t *counts,
+						   int n)
+{
+	struct gpumon_event ev = {
+		.source = GPUMON_SRC_BPF,
+	};
+	uint64_t delta, total = 0;
+	size_t len = 0;
+	bool had = m->ncpus > 0;
+	uint64_t *p;
+	int cpu;
+
+	if (n <= 0)
+		return NULL;
+	if (n != m->ncpus) {
+		p = realloc(m->cpu_thermal_irqs, n * sizeof(*p));
+		if (!p)
+			return NULL;
+		memset(p, 0, n * sizeof(*p));
+		m->cpu_thermal_irqs = p;
+		m->ncpus = n;
+		had = false;
+	}
+	ev.fields[0] = '\0';
+	for (cpu = 0; cpu < n; cpu++) {
+		delta = counts[cpu] - m->cpu_thermal_irqs[cpu];
+		if (delta && len < sizeof(ev.fields) - 16)
+			len += snprintf(ev.fields + len, sizeof(ev.fields) - len,
+					"%s%d", len ? "," : "cpus=", cpu);
+		total += delta;
+		m->cpu_thermal_irqs[cpu] = counts[cpu];
+	}
+	/* the first read only sets the baseline of this load */
+	if (!had || (total > 0) == m->cpu_irq_active)
+		return NULL;
+	m->cpu_irq_active = total > 0;
+	snprintf(ev.kind, sizeof(ev.kind), "cpu-thermal-irq");
+	if (total) {
+		ev.severity = LOG_WARNING;
+		snprintf(ev.fields + len, sizeof(ev.fields) - len, " count=%llu",
+			 (unsigned long long)total);
+		snprintf(ev.message, sizeof(ev.message),
+			 "%llu CPU thermal interrupts (throttling or thermal threshold)",
+			 (unsigned long long)total);
+	} else {
+		ev.severity = LOG_INFO;
+		snprintf(ev.fields, sizeof(ev.fields), "count=0");
+		snprintf(ev.message, sizeof(ev.message),
+			 "CPU thermal interrupts stopped");
+	}
+	return gpumon_model_add_event(m, &ev);
+}
+
+/* enum pci_bus_speed of a PCIe link, in GT/s; NULL when not PCIe. */
+static const char *pcie_speed(unsigned int s)
+{
+	static const char *const gts[] = {
+		"2.5", "5.0", "8.0", "16.0", "32.0", "64.0",
+	};
+
+	return s >= 0x14 && s <= 0x19 ? gts[s - 0x14] : NULL;
+}
+
+struct gpumon_event *gpumon_model_pcie_link(struct gpumon_model *m,
+					    const struct gpumon_pcie_link_rec *rec)
+{
+	const char *cur = pcie_speed(rec->cur_speed);
+	const char *max = pcie_speed(rec->max_speed);
+	struct gpumon_event ev = {
+		.source = GPUMON_SRC_BPF,
+		.time_mono_ns = rec->time_mono_ns,
+		.severity = rec->cur_speed < rec->max_speed ?
+			    LOG_WARNING : LOG_NOTICE,
+	};
+
+	m->src[GPUMON_SRC_BPF].events++;
+	snprintf(ev.kind, sizeof(ev.kind), "pcie-link");
+	snprintf(ev.entity, sizeof(ev.entity), "%.*s",
+		 (int)sizeof(ev.entity) - 1, rec->port);
+	snprintf(ev.fields, sizeof(ev.fields),
+		 "reason=%u speed=%s max_speed=%s width=%u flit=%u link_status=0x%04x",
+		 rec->reason, cur ? cur : "unknown", max ? max : "unknown",
+		 rec->width, rec->flit_mode, rec->link_status);
+	snprintf(ev.message, sizeof(ev.message),
+		 "PCIe link of %s now %s GT/s x%u (max %s GT/s)", rec->port,
+		 cur ? cur : "?", rec->width, max ? max : "?");
+	return gpumon_model_add_event(m, &ev);
+}
+
+struct gpumon_event *gpumon_model_pci_hp(struct gpumon_model *m,
+					 const struct gpumon_pci_hp_rec *rec)
+{
+	static const char *const names[] = {
+		"link-up", "link-down", "card-present", "card-not-present",
+	};
+	const char *what = (unsigned int)rec->event < 4 ?
+			   names[rec->event] : "unknown";
+	struct gpumon_event ev = {
+		.source = GPUMON_SRC_BPF,
+		.time_mono_ns = rec->time_mono_ns,
+		.severity = rec->event == 1 || rec->event == 3 ?
+			    LOG_CRIT : LOG_NOTICE,
+	};
+
+	m->src[GPUMON_SRC_BPF].events++;
+	snprintf(ev.kind, sizeof(ev.kind), "pci-hotplug");
+	snprintf(ev.entity, sizeof(ev.entity), "%.*s",
+		 (int)sizeof(ev.entity) - 1, rec->port);
+	snprintf(ev.fields, sizeof(ev.fields), "slot=%s event=%s",
+		 *rec->slot ? rec->slot : "-", what);
+	snprintf(ev.message, sizeof(ev.message), "PCI hotplug slot %s at %s: %s",
+		 rec->slot, rec->port, what);
+	return gpumon_model_add_event(m, &ev);
+}
+
+struct gpumon_event *gpumon_model_bpf_xid(struct gpumon_model *m,
+					  const struct gpumon_bpf_xid_rec *rec)
+{
+	struct gpumon_event ev = {
+		.source = GPUMON_SRC_BPF,
+		.time_mono_ns = rec->time_mono_ns,
+		.severity = gpumon_xid_severity(rec->xid),
+	};
+
+	m->src[GPUMON_SRC_BPF].events++;
+	m->bpf_xids++;
+	snprintf(ev.kind, sizeof(ev.kind), "xid-probe");
+	snprintf(ev.fields, sizeof(ev.fields), "xid=%u pid=%u comm=%s",
+		 rec->xid, rec->pid, *rec->comm ? rec->comm : "-");
+	if (*rec->msg)
+		snprintf(ev.message, sizeof(ev.message), "%s", rec->msg);
+	else
+		snprintf(ev.message, sizeof(ev.message),
+			 "the NVIDIA driver reported Xid %u", rec->xid);
+	return gpumon_model_add_event(m, &ev);
+}
+
+void gpumon_model_bpf_progs(struct gpumon_model *m,
+			    const struct gpumon_bpf_prog_info *progs, size_t n)
+{
+	if (n > GPUMON_BPF_NPROGS)
+		n = GPUMON_BPF_NPROGS;
+	memcpy(m->bpf_progs, progs, n * sizeof(*progs));
+	m->nbpf_progs = n;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "aer.h"
+#include "bpf_src.h"
 #include "klog.h"
 #include "nl_src.h"
 #include "xid.h"
@@ -133,6 +134,29 @@ struct gpumon_event {
 
 #define GPUMON_EVENT_RING	4096
 #define GPUMON_BPF_PENDING	256
+#define GPUMON_TZONES_MAX	64
+
+/**
+ * struct gpumon_tzone - a thermal zone seen by the BPF thermal programs.
+ * @type: the zone's type ("x86_pkg_temp", "acpitz")
+ * @id: N of /sys/class/thermal/thermal_zoneN
+ * @temp_valid: @temp_mc holds a reading
+ * @temp_mc: last temperature, millidegrees C
+ * @updates: temperature updates seen
+ * @trips: trip point crossings seen
+ * @last_trip: index of the last trip point crossed, valid when @trips
+ * @last_trip_type: 0 active, 1 passive, 2 hot, 3 critical
+ */
+struct gpumon_tzone {
+	char type[24];
+	int id;
+	bool temp_valid;
+	int temp_mc;
+	uint64_t updates;
+	uint64_t trips;
+	unsigned int last_trip;
+	unsigned int last_trip_type;
+};
 
 struct gpumon_model {
 	pthread_mutex_t lock;
@@ -153,6 +177,15 @@ struct gpumon_model {
 	/* CPU thermal throttling from the kernel log, node-wide */
 	uint64_t cpu_throttle_lines;
 	bool cpu_throttled;
+	/* BPF: thermal zones, thermal interrupts per CPU, Xids, programs */
+	struct gpumon_tzone tzones[GPUMON_TZONES_MAX];
+	size_t ntzones;
+	uint64_t *cpu_thermal_irqs;	/* per possible CPU, since load */
+	int ncpus;
+	bool cpu_irq_active;		/* interrupts since the last read */
+	uint64_t bpf_xids;
+	struct gpumon_bpf_prog_info bpf_progs[GPUMON_BPF_NPROGS];
+	size_t nbpf_progs;
 };
 
 const char *gpumon_source_name(enum gpumon_source s);
@@ -268,5 +301,70 @@ void gpumon_model_dump_begin(struct gpumon_model *m);
  * for the first time after the first dump was added (an event).
  */
 void gpumon_model_dump_end(struct gpumon_model *m);
+
+/**
+ * gpumon_model_thermal() - account one thermal tracepoint record.
+ * Caller holds the lock.
+ *
+ * A temperature update only refreshes its zone; a trip crossing
+ * (critical and hot: LOG_CRIT, passive: LOG_WARNING, active: LOG_NOTICE)
+ * and a cooling device state change (LOG_NOTICE when cooling, LOG_INFO
+ * back to 0) are events.
+ *
+ * Return: the new event, or NULL when none was added.
+ */
+struct gpumon_event *gpumon_model_thermal(struct gpumon_model *m,
+					  const struct gpumon_thermal_rec *rec);
+
+/**
+ * gpumon_model_cpu_thermal_irqs() - the BPF thermal interrupt counts.
+ * Caller holds the lock.
+ * @counts: thermal interrupts per possible CPU since the program loaded
+ * @n: number of CPUs in @counts
+ *
+ * One event when CPUs start taking thermal interrupts (LOG_WARNING,
+ * naming the CPUs and the count since the last read) and one when a
+ * read finds none again (LOG_INFO).
+ *
+ * Return: the new event, or NULL when none was added.
+ */
+struct gpumon_event *gpumon_model_cpu_thermal_irqs(struct gpumon_model *m,
+						   const uint64_t *counts,
+						   int n);
+
+/**
+ * gpumon_model_pcie_link() - account one pci:pcie_link_event.
+ * Caller holds the lock.  LOG_WARNING when the link runs below its
+ * maximum speed, else LOG_NOTICE.
+ * Return: the new event.
+ */
+struct gpumon_event *gpumon_model_pcie_link(struct gpumon_model *m,
+					    const struct gpumon_pcie_link_rec *rec);
+
+/**
+ * gpumon_model_pci_hp() - account one pci:pci_hp_event.
+ * Caller holds the lock.  LOG_CRIT for link down and card gone,
+ * LOG_NOTICE for link up and card present.
+ * Return: the new event.
+ */
+struct gpumon_event *gpumon_model_pci_hp(struct gpumon_model *m,
+					 const struct gpumon_pci_hp_rec *rec);
+
+/**
+ * gpumon_model_bpf_xid() - account one Xid from the kprobe on nvidia.ko.
+ * Caller holds the lock.  The probe does not know the GPU, so the Xid is
+ * counted on the node (the kmsg source counts it on its GPU); the event,
+ * kind "xid-probe", has the catalog's level.
+ * Return: the new event.
+ */
+struct gpumon_event *gpumon_model_bpf_xid(struct gpumon_model *m,
+					  const struct gpumon_bpf_xid_rec *rec);
+
+/**
+ * gpumon_model_bpf_progs() - replace the per-program BPF state.
+ * Caller holds the lock.
+ */
+void gpumon_model_bpf_progs(struct gpumon_model *m,
+			    const struct gpumon_bpf_prog_info *progs, size_t n);
 
 #endif
