@@ -4,93 +4,23 @@
  *
  * The tracepoint is not exported to modules, so it is found by name and
  * a probe is attached to it.  The probe runs in whatever context the AER
- * core reports from: it only counts, stamps and queues the event into a
- * fixed ring under a spinlock, then kicks a work item that sends the
- * netlink notifications.
+ * core reports from: it only looks the device up without a lock, counts
+ * per severity and per status bit, and queues the event (events.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
-#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "gpumon.h"
 
-/* Events waiting for the work item; a power of two. */
-#define GPUMON_RING_SIZE	1024
-
-static struct gpumon_aer_event gpumon_ring[GPUMON_RING_SIZE];
-static unsigned int gpumon_ring_head;	/* next to write */
-static unsigned int gpumon_ring_tail;	/* next to read */
-static u64 gpumon_seq;			/* last sequence number given */
-static DEFINE_SPINLOCK(gpumon_ring_lock);
-
-static atomic64_t gpumon_lost = ATOMIC64_INIT(0);
-
 static struct tracepoint *gpumon_aer_tp;
-
-static void gpumon_aer_work_fn(struct work_struct *work);
-static DECLARE_WORK(gpumon_aer_work, gpumon_aer_work_fn);
-
-/* Events counted but not delivered: ring overflow, no memory. */
-u64 gpumon_events_lost(void)
-{
-	return atomic64_read(&gpumon_lost);
-}
-
-void gpumon_event_lost(void)
-{
-	atomic64_inc(&gpumon_lost);
-}
-
-/*
- * Give @ev the next sequence number and queue it.  The number advances
- * even when the ring is full, so listeners see the gap.
- */
-static void gpumon_ring_push(struct gpumon_aer_event *ev)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&gpumon_ring_lock, flags);
-	ev->seq = ++gpumon_seq;
-	if (gpumon_ring_head - gpumon_ring_tail < GPUMON_RING_SIZE) {
-		gpumon_ring[gpumon_ring_head % GPUMON_RING_SIZE] = *ev;
-		gpumon_ring_head++;
-	} else {
-		atomic64_inc(&gpumon_lost);
-	}
-	spin_unlock_irqrestore(&gpumon_ring_lock, flags);
-}
-
-static bool gpumon_ring_pop(struct gpumon_aer_event *ev)
-{
-	unsigned long flags;
-	bool found = false;
-
-	spin_lock_irqsave(&gpumon_ring_lock, flags);
-	if (gpumon_ring_tail != gpumon_ring_head) {
-		*ev = gpumon_ring[gpumon_ring_tail % GPUMON_RING_SIZE];
-		gpumon_ring_tail++;
-		found = true;
-	}
-	spin_unlock_irqrestore(&gpumon_ring_lock, flags);
-	return found;
-}
-
-static void gpumon_aer_work_fn(struct work_struct *work)
-{
-	struct gpumon_aer_event ev;
-
-	while (gpumon_ring_pop(&ev)) {
-		gpumon_nl_notify_aer(&ev);
-		cond_resched();
-	}
-}
 
 /* Kernel order (linux/aer.h) to enum gpumon_aer_severity. */
 static u8 gpumon_aer_severity(u8 severity)
@@ -106,42 +36,84 @@ static u8 gpumon_aer_severity(u8 severity)
 	}
 }
 
+static const u32 gpumon_aer_event_sev[] = {
+	[GPUMON_AER_CORRECTABLE]	= GPUMON_SEV_WARNING,
+	[GPUMON_AER_NONFATAL]		= GPUMON_SEV_ERROR,
+	[GPUMON_AER_FATAL]		= GPUMON_SEV_CRITICAL,
+};
+
+/**
+ * gpumon_aer_record() - count one AER error of @gdev and queue its event
+ * @gdev: the watched device
+ * @status: AER Correctable or Uncorrectable Error Status bits, as the
+ *	AER core reports them (PCIe r6.0 sec 7.8.4.5, 7.8.4.2); 0 means
+ *	the core could not read them
+ * @aer_sev: enum gpumon_aer_severity
+ * @tlp_valid: @tlp holds the Header Log (sec 7.8.4.8)
+ * @tlp: the Header Log, 4 dwords, or NULL
+ *
+ * Any context (the ras:aer_event probe, debugfs injection): no sleeping,
+ * no allocation.  Status 0 is the AER core saying it could not read the
+ * device's error status ("type=Inaccessible", e.g. a device gone from
+ * the bus): it leaves that out of the device's aer_dev_* totals, and so
+ * do the counters here; the event itself is still sent.
+ */
+void gpumon_aer_record(struct gpumon_dev *gdev, u32 status, u32 aer_sev,
+		       bool tlp_valid, const u32 tlp[4])
+{
+	atomic64_t *bits = aer_sev == GPUMON_AER_CORRECTABLE ?
+			   gdev->aer_cor : gdev->aer_uncor;
+	struct gpumon_event ev;
+	unsigned long flags, st = status;
+	unsigned int bit;
+
+	if (aer_sev > GPUMON_AER_SEV_MAX)
+		aer_sev = GPUMON_AER_FATAL;
+	gpumon_event_init(&ev, GPUMON_EVENT_AER, gpumon_aer_event_sev[aer_sev],
+			  gdev);
+	ev.aer_severity = aer_sev;
+	ev.aer_status = status;
+	if (tlp_valid && tlp) {
+		ev.tlp_valid = true;
+		memcpy(ev.tlp, tlp, sizeof(ev.tlp));
+	}
+
+	if (status && READ_ONCE(gdev->watched)) {
+		atomic64_inc(&gdev->aer[aer_sev]);
+		for_each_set_bit(bit, &st, GPUMON_AER_BITS)
+			atomic64_inc(&bits[bit]);
+		spin_lock_irqsave(&gdev->aer_lock, flags);
+		gdev->aer_last_ns = ktime_get_real_ns();
+		if (!gdev->aer_first_ns)
+			gdev->aer_first_ns = gdev->aer_last_ns;
+		if (ev.tlp_valid) {
+			memcpy(gdev->aer_tlp, ev.tlp, sizeof(gdev->aer_tlp));
+			gdev->aer_tlp_valid = true;
+		}
+		spin_unlock_irqrestore(&gdev->aer_lock, flags);
+	}
+	gpumon_event_emit(&ev);
+}
+
 /*
  * The probe: called for every AER error the kernel reports, in any
- * context.  No sleeping, no allocation: look up, count, queue, kick.
+ * context.  No sleeping, no allocation: look up, count, queue.
  */
 static void gpumon_aer_probe(void *data, const char *dev_name,
 			     const u32 status, const u8 severity,
 			     const u8 tlp_header_valid,
 			     struct gpumon_tlp_log *tlp)
 {
-	struct gpumon_aer_event ev = { };
 	struct gpumon_dev *gdev;
+	u32 dw[4] = { };
 
 	gdev = gpumon_dev_find(dev_name);
 	if (!gdev)
 		return;
-
-	ev.time_mono = ktime_get_ns();
-	ev.time_real = ktime_get_real_ns();
-	ev.dev = gdev;
-	ev.status = status;
-	ev.severity = gpumon_aer_severity(severity);
-	if (tlp_header_valid && tlp) {
-		ev.tlp_valid = 1;
-		gpumon_tlp_read(tlp, ev.tlp);
-	}
-	/*
-	 * Status 0 is the AER core saying it could not read the device's
-	 * error status ("type=Inaccessible", e.g. a device gone from the
-	 * bus).  It leaves that out of the device's aer_dev_* totals, and
-	 * so do the counters here; the event itself is still sent.
-	 */
-	if (status)
-		atomic64_inc(&gdev->aer[ev.severity]);
-
-	gpumon_ring_push(&ev);
-	schedule_work(&gpumon_aer_work);
+	if (tlp_header_valid && tlp)
+		gpumon_tlp_read(tlp, dw);
+	gpumon_aer_record(gdev, status, gpumon_aer_severity(severity),
+			  tlp_header_valid && tlp, dw);
 }
 
 static void gpumon_find_tp(struct tracepoint *tp, void *priv)
@@ -181,10 +153,7 @@ int gpumon_aer_init(void)
 	return 0;
 }
 
-/*
- * Detach, wait for probes still running on other CPUs, then send what
- * they queued.  The work is not queued again after this.
- */
+/* Detach and wait for probes still running on other CPUs. */
 void gpumon_aer_exit(void)
 {
 	if (!gpumon_aer_tp)
@@ -193,5 +162,4 @@ void gpumon_aer_exit(void)
 				    NULL);
 	tracepoint_synchronize_unregister();
 	gpumon_aer_tp = NULL;
-	flush_work(&gpumon_aer_work);
 }

@@ -11,6 +11,7 @@
 #include <linux/aer.h>
 #include <linux/types.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 #include <ras/ras_event.h>
 
 /*
@@ -33,6 +34,23 @@
  * not exported and is found by name at load).
  */
 #define gpumon_aer_probe_check(probe) check_trace_callback_type_aer_event(probe)
+
+/*
+ * The parsed attributes of a dump request: struct genl_dumpit_info
+ * holds a struct genl_info since 6.2 (genl_info_dump()), an attrs
+ * array before.
+ */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+static inline struct nlattr **gpumon_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_info_dump(cb)->attrs;
+}
+#else
+static inline struct nlattr **gpumon_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_dumpit_info(cb)->attrs;
+}
+#endif
 
 #if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
 
@@ -62,9 +80,19 @@ static inline void gpumon_tlp_read(const struct aer_header_log_regs *tlp,
 #endif
 
 /*
- * Generic netlink: the family uses small_ops with a family-wide policy,
- * .resv_start_op left at 0 (full validation for every command), which
- * both 6.1 and 6.12 support the same way; nothing to select here yet.
+ * Link Capabilities 2 Supported Link Speeds Vector, bits 7:1 (PCIe r6.0
+ * sec 7.5.3.18): a mask in the 6.12 uapi pci_regs.h; 6.1 has
+ * only the per-speed bits.
+ */
+#ifndef PCI_EXP_LNKCAP2_SLS
+#define PCI_EXP_LNKCAP2_SLS	0x000000fe
+#endif
+
+/*
+ * Generic netlink: the family uses genl_ops with a policy per command
+ * (.policy/.maxattr, since 5.10) and .resv_start_op left at 0 (strict
+ * validation for every command), which 6.1 and 6.12 support the same
+ * way; nothing to select here.
  */
 
 #endif /* _GPUMON_COMPAT_H */

@@ -4,7 +4,8 @@
  *
  * Watches NVIDIA GPUs, NVSwitches, endpoints named by the "match"
  * parameter and the PCIe ports above them; counts their AER errors and
- * reports devices, counters and events over generic netlink "gpumon".
+ * samples their links; reports devices, topology, counters and events
+ * over generic netlink "gpumon".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,47 +24,53 @@ static int __init gpumon_init(void)
 {
 	int ret;
 
-	ret = gpumon_devs_init(match);
+	ret = gpumon_nl_init();
 	if (ret)
 		goto err_out;
 
-	gpumon_debugfs_init();
-
-	ret = gpumon_nl_init();
-	if (ret)
-		goto err_remove_debugfs;
-
-	ret = gpumon_aer_init();
+	ret = gpumon_devs_init(match);
 	if (ret)
 		goto err_unregister_family;
 
+	gpumon_link_init();
+	gpumon_debugfs_init();
+
+	ret = gpumon_aer_init();
+	if (ret)
+		goto err_remove_debugfs;
+
 	return 0;
 
-err_unregister_family:
-	gpumon_nl_exit();
 err_remove_debugfs:
 	gpumon_debugfs_exit();
+	gpumon_link_exit();
 	gpumon_devs_exit();
+	gpumon_events_flush();
+err_unregister_family:
+	gpumon_nl_exit();
 err_out:
 	return ret;
 }
 
 /*
- * Reverse order: detach the probe and wait for it, send what it queued,
- * then unregister the family (listeners may still be attached: they are
- * simply dropped from the group), remove debugfs, drop the references.
+ * Reverse order: stop every producer of events (the AER probe, debugfs
+ * injection, the sampler, the bus notifier, which also drops the device
+ * references), send what they queued, then unregister the family
+ * (listeners still attached are simply dropped from the group).
  */
 static void __exit gpumon_exit(void)
 {
 	gpumon_aer_exit();
-	gpumon_nl_exit();
 	gpumon_debugfs_exit();
+	gpumon_link_exit();
 	gpumon_devs_exit();
+	gpumon_events_flush();
+	gpumon_nl_exit();
 }
 
 module_init(gpumon_init);
 module_exit(gpumon_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("GPU node health monitor: PCIe topology and AER counts over netlink");
+MODULE_DESCRIPTION("GPU node health monitor: PCIe topology, AER counts and link health over netlink");
 MODULE_AUTHOR("The gpumon authors");

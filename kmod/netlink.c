@@ -3,51 +3,173 @@
  * gpumon: generic netlink family "gpumon" (ABI: include/uapi/gpumon.h).
  *
  * GPUMON_CMD_DEV_GET: dump of every watched device, or one device named
- * by GPUMON_A_BDF.  Open to all users.
+ * by GPUMON_A_BDF: identity, topology, state, AER and link counters.
+ * GPUMON_CMD_CONFIG_GET / _SET: sampling interval and match list.
+ * GPUMON_CMD_COUNTERS_RESET: zero one device's counters, or all.
+ * GPUMON_CMD_STATS_GET: last sequence number, events lost per kind.
  * GPUMON_CMD_EVENT: notification on the "events" group, one per event.
+ *
+ * Reads are open to all users; _SET and _RESET need CAP_NET_ADMIN
+ * (GENL_ADMIN_PERM).  Each command has its own strict policy: an
+ * attribute it does not take is refused, with an extack message.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "compat.h"
 #include "gpumon.h"
 
 enum gpumon_nl_mcgrp {
 	GPUMON_NLGRP_EVENTS,
 };
 
-/* The one attribute set; strict validation, unknown attributes refused. */
-static const struct nla_policy gpumon_nl_policy[GPUMON_A_MAX + 1] = {
+static const struct nla_policy gpumon_bdf_policy[GPUMON_A_BDF + 1] = {
 	[GPUMON_A_BDF]		= { .type = NLA_NUL_STRING,
 				    .len = GPUMON_BDF_LEN - 1 },
-	[GPUMON_A_VENDOR]	= { .type = NLA_U16 },
-	[GPUMON_A_DEVICE]	= { .type = NLA_U16 },
-	[GPUMON_A_CLASS]	= { .type = NLA_U32 },
-	[GPUMON_A_ROLE]		= NLA_POLICY_MAX(NLA_U32, GPUMON_ROLE_MAX),
-	[GPUMON_A_PARENT_BDF]	= { .type = NLA_NUL_STRING,
+};
+
+static const struct nla_policy gpumon_dev_get_policy[GPUMON_A_MAX + 1] = {
+	[GPUMON_A_BDF]		= { .type = NLA_NUL_STRING,
 				    .len = GPUMON_BDF_LEN - 1 },
-	[GPUMON_A_AER_COR]	= { .type = NLA_U64 },
-	[GPUMON_A_AER_NONFATAL]	= { .type = NLA_U64 },
-	[GPUMON_A_AER_FATAL]	= { .type = NLA_U64 },
-	[GPUMON_A_SEQ]		= { .type = NLA_U64 },
-	[GPUMON_A_TIME_MONO]	= { .type = NLA_U64 },
-	[GPUMON_A_TIME_REAL]	= { .type = NLA_U64 },
-	[GPUMON_A_EVENT_KIND]	= NLA_POLICY_MAX(NLA_U32, GPUMON_EVENT_MAX),
-	[GPUMON_A_AER_SEVERITY]	= NLA_POLICY_MAX(NLA_U32, GPUMON_AER_SEV_MAX),
-	[GPUMON_A_AER_STATUS]	= { .type = NLA_U32 },
-	[GPUMON_A_AER_TLP]	= NLA_POLICY_EXACT_LEN(4 * sizeof(u32)),
-	[GPUMON_A_EVENTS_LOST]	= { .type = NLA_U64 },
+	[GPUMON_A_WITH_REMOVED]	= { .type = NLA_FLAG },
+};
+
+/* Commands without attributes: anything past PAD is refused. */
+static const struct nla_policy gpumon_none_policy[GPUMON_A_PAD + 1] = {
+	[GPUMON_A_PAD]		= { .type = NLA_REJECT },
+};
+
+/*
+ * Full range: NLA_POLICY_RANGE holds only s16 bounds.  Not const: 6.1's
+ * nla_policy points to a mutable one.
+ */
+static struct netlink_range_validation gpumon_interval_range = {
+	.min	= GPUMON_INTERVAL_MIN_MS,
+	.max	= GPUMON_INTERVAL_MAX_MS,
+};
+
+static const struct nla_policy gpumon_config_policy[GPUMON_A_MATCH + 1] = {
+	[GPUMON_A_INTERVAL_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&gpumon_interval_range),
+	[GPUMON_A_MATCH]	= { .type = NLA_NUL_STRING,
+				    .len = GPUMON_MATCH_LEN - 1 },
 };
 
 static struct genl_family gpumon_nl_family;
 
+static int gpumon_nl_put_bits(struct sk_buff *skb, int attr,
+			      atomic64_t *bits)
+{
+	struct nlattr *nest;
+	unsigned int i;
+	u64 n;
+
+	for (i = 0; i < GPUMON_AER_BITS; i++) {
+		n = atomic64_read(&bits[i]);
+		if (!n)
+			continue;
+		nest = nla_nest_start(skb, attr);
+		if (!nest)
+			return -EMSGSIZE;
+		if (nla_put_u32(skb, GPUMON_A_BIT_NUM, i) ||
+		    nla_put_u64_64bit(skb, GPUMON_A_BIT_COUNT, n,
+				      GPUMON_A_BIT_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+/*
+ * The LINK nest: @l when @valid; the counters of @gdev if given (device
+ * replies), else @ev's flap and suppressed counts (events).
+ */
+static int gpumon_nl_put_link(struct sk_buff *skb, const struct gpumon_link *l,
+			      bool valid, const struct gpumon_dev *gdev,
+			      const struct gpumon_event *ev)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, GPUMON_A_LINK);
+	if (!nest)
+		return -EMSGSIZE;
+	if (valid &&
+	    (nla_put_u32(skb, GPUMON_A_LINK_CUR_SPEED, l->cur_speed) ||
+	     nla_put_u32(skb, GPUMON_A_LINK_CUR_WIDTH, l->cur_width) ||
+	     nla_put_u32(skb, GPUMON_A_LINK_MAX_SPEED, l->max_speed) ||
+	     nla_put_u32(skb, GPUMON_A_LINK_MAX_WIDTH, l->max_width) ||
+	     (l->dll_supported &&
+	      nla_put_u32(skb, GPUMON_A_LINK_DLL_ACTIVE, l->dll_active))))
+		goto err_cancel_nest;
+	if (gdev &&
+	    (nla_put_u64_64bit(skb, GPUMON_A_LINK_DOWNTRAINED,
+			       gdev->n_downtrained, GPUMON_A_LINK_PAD) ||
+	     nla_put_u64_64bit(skb, GPUMON_A_LINK_DOWN, gdev->n_link_down,
+			       GPUMON_A_LINK_PAD) ||
+	     nla_put_u64_64bit(skb, GPUMON_A_LINK_NOT_RESPONDING,
+			       gdev->n_not_responding, GPUMON_A_LINK_PAD) ||
+	     nla_put_u64_64bit(skb, GPUMON_A_LINK_FLAPS, gdev->n_flaps,
+			       GPUMON_A_LINK_PAD) ||
+	     nla_put_u64_64bit(skb, GPUMON_A_LINK_SUPPRESSED,
+			       gdev->n_suppressed, GPUMON_A_LINK_PAD)))
+		goto err_cancel_nest;
+	if (ev && (ev->flaps || ev->suppressed) &&
+	    (nla_put_u64_64bit(skb, GPUMON_A_LINK_FLAPS, ev->flaps,
+			       GPUMON_A_LINK_PAD) ||
+	     nla_put_u64_64bit(skb, GPUMON_A_LINK_SUPPRESSED, ev->suppressed,
+			       GPUMON_A_LINK_PAD)))
+		goto err_cancel_nest;
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel_nest:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* BELOW_BDF: the present endpoints whose path goes through @port. */
+static int gpumon_nl_put_below(struct sk_buff *skb,
+			       const struct gpumon_dev *port)
+{
+	const struct gpumon_dev *ep, *up;
+	unsigned int i, hops;
+
+	for (i = 0; (ep = gpumon_dev_at(i)); i++) {
+		if (!ep->watched || !ep->pdev || ep == port ||
+		    ep->role == GPUMON_ROLE_ROOT_PORT ||
+		    ep->role == GPUMON_ROLE_SWITCH_UP ||
+		    ep->role == GPUMON_ROLE_SWITCH_DOWN ||
+		    ep->role == GPUMON_ROLE_BRIDGE)
+			continue;
+		/* Walk up the cached parents; paths are short. */
+		for (up = ep, hops = 0; up && *up->parent && hops < 32;
+		     hops++) {
+			if (!strcmp(up->parent, port->bdf)) {
+				if (nla_put_string(skb, GPUMON_A_BELOW_BDF,
+						   ep->bdf))
+					return -EMSGSIZE;
+				break;
+			}
+			up = gpumon_dev_find(up->parent);
+		}
+	}
+	return 0;
+}
+
+/* One device; the devices lock held. */
 static int gpumon_nl_fill_dev(struct sk_buff *skb, struct gpumon_dev *gdev,
 			      u32 portid, u32 seq, int flags)
 {
-	struct pci_dev *pdev = gdev->pdev;
-	struct pci_dev *parent = gpumon_dev_parent(gdev);
+	unsigned long irqflags;
+	u64 first, last;
+	u32 tlp[4];
+	bool tlp_valid;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &gpumon_nl_family, flags,
@@ -55,13 +177,21 @@ static int gpumon_nl_fill_dev(struct sk_buff *skb, struct gpumon_dev *gdev,
 	if (!hdr)
 		return -EMSGSIZE;
 
-	if (nla_put_string(skb, GPUMON_A_BDF, pci_name(pdev)) ||
-	    nla_put_u16(skb, GPUMON_A_VENDOR, pdev->vendor) ||
-	    nla_put_u16(skb, GPUMON_A_DEVICE, pdev->device) ||
-	    nla_put_u32(skb, GPUMON_A_CLASS, pdev->class) ||
+	spin_lock_irqsave(&gdev->aer_lock, irqflags);
+	first = gdev->aer_first_ns;
+	last = gdev->aer_last_ns;
+	tlp_valid = gdev->aer_tlp_valid;
+	memcpy(tlp, gdev->aer_tlp, sizeof(tlp));
+	spin_unlock_irqrestore(&gdev->aer_lock, irqflags);
+
+	if (nla_put_string(skb, GPUMON_A_BDF, gdev->bdf) ||
+	    nla_put_u16(skb, GPUMON_A_VENDOR, gdev->vendor) ||
+	    nla_put_u16(skb, GPUMON_A_DEVICE, gdev->device) ||
+	    nla_put_u32(skb, GPUMON_A_CLASS, gdev->class) ||
 	    nla_put_u32(skb, GPUMON_A_ROLE, gdev->role) ||
-	    (parent &&
-	     nla_put_string(skb, GPUMON_A_PARENT_BDF, pci_name(parent))) ||
+	    nla_put_u32(skb, GPUMON_A_STATE, gdev->state) ||
+	    (*gdev->parent &&
+	     nla_put_string(skb, GPUMON_A_PARENT_BDF, gdev->parent)) ||
 	    nla_put_u64_64bit(skb, GPUMON_A_AER_COR,
 			      atomic64_read(&gdev->aer[GPUMON_AER_CORRECTABLE]),
 			      GPUMON_A_PAD) ||
@@ -72,7 +202,20 @@ static int gpumon_nl_fill_dev(struct sk_buff *skb, struct gpumon_dev *gdev,
 			      atomic64_read(&gdev->aer[GPUMON_AER_FATAL]),
 			      GPUMON_A_PAD) ||
 	    nla_put_u64_64bit(skb, GPUMON_A_EVENTS_LOST, gpumon_events_lost(),
-			      GPUMON_A_PAD))
+			      GPUMON_A_PAD) ||
+	    gpumon_nl_put_bits(skb, GPUMON_A_AER_COR_BIT, gdev->aer_cor) ||
+	    gpumon_nl_put_bits(skb, GPUMON_A_AER_UNCOR_BIT, gdev->aer_uncor) ||
+	    (first &&
+	     (nla_put_u64_64bit(skb, GPUMON_A_AER_FIRST_NS, first,
+				GPUMON_A_PAD) ||
+	      nla_put_u64_64bit(skb, GPUMON_A_AER_LAST_NS, last,
+				GPUMON_A_PAD))) ||
+	    (tlp_valid && nla_put(skb, GPUMON_A_AER_TLP, sizeof(tlp), tlp)) ||
+	    (*gpumon_dev_peer(gdev) &&
+	     nla_put_string(skb, GPUMON_A_PEER_BDF, gpumon_dev_peer(gdev))) ||
+	    gpumon_nl_put_link(skb, &gdev->link, gdev->link_valid, gdev,
+			       NULL) ||
+	    gpumon_nl_put_below(skb, gdev))
 		goto err_cancel_msg;
 
 	genlmsg_end(skb, hdr);
@@ -81,6 +224,18 @@ static int gpumon_nl_fill_dev(struct sk_buff *skb, struct gpumon_dev *gdev,
 err_cancel_msg:
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
+}
+
+static struct gpumon_dev *gpumon_nl_dev(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[GPUMON_A_BDF];
+	struct gpumon_dev *gdev = gpumon_dev_find(nla_data(attr));
+
+	if (!gdev || !gdev->watched) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "device not watched");
+		return NULL;
+	}
+	return gdev;
 }
 
 static int gpumon_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -92,24 +247,25 @@ static int gpumon_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, GPUMON_A_BDF))
 		return -EINVAL;
 
-	gdev = gpumon_dev_find(nla_data(info->attrs[GPUMON_A_BDF]));
-	if (!gdev) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[GPUMON_A_BDF],
-				    "device not watched");
-		return -ENODEV;
-	}
-
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 
+	gpumon_devs_lock();
+	gdev = gpumon_nl_dev(info);
+	if (!gdev) {
+		ret = -ENODEV;
+		goto err_unlock;
+	}
 	ret = gpumon_nl_fill_dev(msg, gdev, info->snd_portid, info->snd_seq, 0);
 	if (ret)
-		goto err_free_msg;
+		goto err_unlock;
+	gpumon_devs_unlock();
 
 	return genlmsg_reply(msg, info);
 
-err_free_msg:
+err_unlock:
+	gpumon_devs_unlock();
 	nlmsg_free(msg);
 	return ret;
 }
@@ -117,35 +273,162 @@ err_free_msg:
 static int gpumon_nl_dev_get_dumpit(struct sk_buff *skb,
 				    struct netlink_callback *cb)
 {
+	struct nlattr **attrs = gpumon_dump_attrs(cb);
+	bool removed = attrs && attrs[GPUMON_A_WITH_REMOVED];
 	unsigned int idx = cb->args[0];
 	struct gpumon_dev *gdev;
 
-	for (; (gdev = gpumon_dev_at(idx)); idx++)
+	gpumon_devs_lock();
+	for (; (gdev = gpumon_dev_at(idx)); idx++) {
+		if (!gdev->watched ||
+		    (gdev->state == GPUMON_STATE_REMOVED && !removed))
+			continue;
 		if (gpumon_nl_fill_dev(skb, gdev, NETLINK_CB(cb->skb).portid,
 				       cb->nlh->nlmsg_seq, NLM_F_MULTI))
 			break;
+	}
+	gpumon_devs_unlock();
 
 	cb->args[0] = idx;
 	return skb->len;
 }
 
-static size_t gpumon_nl_event_size(void)
+static int gpumon_nl_config_get_doit(struct sk_buff *skb,
+				     struct genl_info *info)
 {
-	return nla_total_size_64bit(sizeof(u64)) * 3 +	/* SEQ, TIMEs */
-	       nla_total_size(sizeof(u32)) * 4 +	/* KIND, ROLE, SEV, STATUS */
-	       nla_total_size(GPUMON_BDF_LEN) +		/* BDF */
-	       nla_total_size(4 * sizeof(u32));		/* TLP */
+	struct sk_buff *msg;
+	char *match;
+	void *hdr;
+	int ret = -EMSGSIZE;
+
+	match = kmalloc(GPUMON_MATCH_LEN, GFP_KERNEL);
+	if (!match)
+		return -ENOMEM;
+	gpumon_match_get(match, GPUMON_MATCH_LEN);
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto err_free_match;
+	}
+	hdr = genlmsg_put_reply(msg, info, &gpumon_nl_family, 0,
+				GPUMON_CMD_CONFIG_GET);
+	if (!hdr)
+		goto err_free_msg;
+	if (nla_put_u32(msg, GPUMON_A_INTERVAL_MS, gpumon_link_interval()) ||
+	    nla_put_string(msg, GPUMON_A_MATCH, match))
+		goto err_free_msg;
+	genlmsg_end(msg, hdr);
+	kfree(match);
+	return genlmsg_reply(msg, info);
+
+err_free_msg:
+	nlmsg_free(msg);
+err_free_match:
+	kfree(match);
+	return ret;
+}
+
+static int gpumon_nl_config_set_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr *interval = info->attrs[GPUMON_A_INTERVAL_MS];
+	struct nlattr *match = info->attrs[GPUMON_A_MATCH];
+	int ret;
+
+	if (!interval && !match) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give INTERVAL_MS and/or MATCH");
+		return -EINVAL;
+	}
+	if (match) {
+		ret = gpumon_match_set(nla_data(match), info->extack);
+		if (ret) {
+			NL_SET_BAD_ATTR(info->extack, match);
+			return ret;
+		}
+	}
+	if (interval)
+		gpumon_link_set_interval(nla_get_u32(interval));
+	return 0;
+}
+
+static int gpumon_nl_counters_reset_doit(struct sk_buff *skb,
+					 struct genl_info *info)
+{
+	struct gpumon_dev *gdev;
+	unsigned int i;
+	int ret = 0;
+
+	gpumon_devs_lock();
+	if (info->attrs[GPUMON_A_BDF]) {
+		gdev = gpumon_nl_dev(info);
+		if (gdev)
+			gpumon_dev_reset(gdev);
+		else
+			ret = -ENODEV;
+	} else {
+		for (i = 0; (gdev = gpumon_dev_at(i)); i++)
+			gpumon_dev_reset(gdev);
+	}
+	gpumon_devs_unlock();
+	return ret;
+}
+
+static int gpumon_nl_stats_get_doit(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	u64 n, samples, sample_ns;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	unsigned int kind;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &gpumon_nl_family, 0,
+				GPUMON_CMD_STATS_GET);
+	if (!hdr)
+		goto err_free_msg;
+	if (nla_put_u64_64bit(msg, GPUMON_A_LAST_SEQ, gpumon_event_last_seq(),
+			      GPUMON_A_PAD) ||
+	    nla_put_u64_64bit(msg, GPUMON_A_EVENTS_LOST, gpumon_events_lost(),
+			      GPUMON_A_PAD))
+		goto err_free_msg;
+	gpumon_link_stats(&samples, &sample_ns);
+	if (nla_put_u64_64bit(msg, GPUMON_A_SAMPLES, samples, GPUMON_A_PAD) ||
+	    nla_put_u64_64bit(msg, GPUMON_A_SAMPLE_NS, sample_ns, GPUMON_A_PAD))
+		goto err_free_msg;
+	for (kind = 0; kind < __GPUMON_EVENT_MAX; kind++) {
+		n = gpumon_event_lost_kind(kind);
+		if (!n)
+			continue;
+		nest = nla_nest_start(msg, GPUMON_A_DROPS);
+		if (!nest ||
+		    nla_put_u32(msg, GPUMON_A_DROP_KIND, kind) ||
+		    nla_put_u64_64bit(msg, GPUMON_A_DROP_COUNT, n,
+				      GPUMON_A_DROP_PAD))
+			goto err_free_msg;
+		nla_nest_end(msg, nest);
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free_msg:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
 }
 
 /**
- * gpumon_nl_notify_aer() - send one AER event to the "events" group
+ * gpumon_nl_notify() - send one event to the "events" group
  * @ev: the event
  *
- * Called from the work item only (process context).  An event that
- * cannot be built or sent is counted as lost; with no listener at all
- * nothing is built and nothing is lost.
+ * Called from the event work item only (process context).  An event
+ * that cannot be built or sent is counted as lost for its kind; with no
+ * listener at all nothing is built and nothing is lost.
  */
-void gpumon_nl_notify_aer(const struct gpumon_aer_event *ev)
+void gpumon_nl_notify(const struct gpumon_event *ev)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -155,7 +438,7 @@ void gpumon_nl_notify_aer(const struct gpumon_aer_event *ev)
 				GPUMON_NLGRP_EVENTS))
 		return;
 
-	msg = genlmsg_new(gpumon_nl_event_size(), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		goto err_count_lost;
 
@@ -168,34 +451,83 @@ void gpumon_nl_notify_aer(const struct gpumon_aer_event *ev)
 			      GPUMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, GPUMON_A_TIME_REAL, ev->time_real,
 			      GPUMON_A_PAD) ||
-	    nla_put_u32(msg, GPUMON_A_EVENT_KIND, GPUMON_EVENT_AER) ||
-	    nla_put_string(msg, GPUMON_A_BDF, pci_name(ev->dev->pdev)) ||
-	    nla_put_u32(msg, GPUMON_A_ROLE, ev->dev->role) ||
-	    nla_put_u32(msg, GPUMON_A_AER_SEVERITY, ev->severity) ||
-	    nla_put_u32(msg, GPUMON_A_AER_STATUS, ev->status) ||
-	    (ev->tlp_valid &&
-	     nla_put(msg, GPUMON_A_AER_TLP, sizeof(ev->tlp), ev->tlp)))
+	    nla_put_u32(msg, GPUMON_A_EVENT_KIND, ev->kind) ||
+	    nla_put_u32(msg, GPUMON_A_SEVERITY, ev->severity) ||
+	    (*ev->bdf &&
+	     (nla_put_string(msg, GPUMON_A_BDF, ev->bdf) ||
+	      nla_put_u32(msg, GPUMON_A_ROLE, ev->role))) ||
+	    (*ev->peer && nla_put_string(msg, GPUMON_A_PEER_BDF, ev->peer)))
 		goto err_free_msg;
+
+	switch (ev->kind) {
+	case GPUMON_EVENT_AER:
+		if (nla_put_u32(msg, GPUMON_A_AER_SEVERITY, ev->aer_severity) ||
+		    nla_put_u32(msg, GPUMON_A_AER_STATUS, ev->aer_status) ||
+		    (ev->tlp_valid &&
+		     nla_put(msg, GPUMON_A_AER_TLP, sizeof(ev->tlp), ev->tlp)))
+			goto err_free_msg;
+		break;
+	case GPUMON_EVENT_THERMAL_TRIP:
+		if (nla_put_string(msg, GPUMON_A_THERMAL_ZONE, ev->zone) ||
+		    nla_put_s32(msg, GPUMON_A_THERMAL_TEMP, ev->temp_mc) ||
+		    nla_put_u32(msg, GPUMON_A_THERMAL_TRIP, ev->trip))
+			goto err_free_msg;
+		break;
+	default:
+		if ((ev->link_valid || ev->flaps || ev->suppressed) &&
+		    gpumon_nl_put_link(msg, &ev->link, ev->link_valid, NULL,
+				       ev))
+			goto err_free_msg;
+		break;
+	}
 
 	genlmsg_end(msg, hdr);
 	/* -ESRCH: the last listener left meanwhile; nobody missed it. */
 	ret = genlmsg_multicast(&gpumon_nl_family, msg, 0, GPUMON_NLGRP_EVENTS,
 				GFP_KERNEL);
 	if (ret && ret != -ESRCH)
-		gpumon_event_lost();
+		gpumon_event_lost(ev->kind);
 	return;
 
 err_free_msg:
 	nlmsg_free(msg);
 err_count_lost:
-	gpumon_event_lost();
+	gpumon_event_lost(ev->kind);
 }
 
-static const struct genl_small_ops gpumon_nl_ops[] = {
+static const struct genl_ops gpumon_nl_ops[] = {
 	{
 		.cmd	= GPUMON_CMD_DEV_GET,
 		.doit	= gpumon_nl_dev_get_doit,
 		.dumpit	= gpumon_nl_dev_get_dumpit,
+		.policy	= gpumon_dev_get_policy,
+		.maxattr = GPUMON_A_MAX,
+	},
+	{
+		.cmd	= GPUMON_CMD_CONFIG_GET,
+		.doit	= gpumon_nl_config_get_doit,
+		.policy	= gpumon_none_policy,
+		.maxattr = GPUMON_A_PAD,
+	},
+	{
+		.cmd	= GPUMON_CMD_CONFIG_SET,
+		.doit	= gpumon_nl_config_set_doit,
+		.policy	= gpumon_config_policy,
+		.maxattr = GPUMON_A_MATCH,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= GPUMON_CMD_COUNTERS_RESET,
+		.doit	= gpumon_nl_counters_reset_doit,
+		.policy	= gpumon_bdf_policy,
+		.maxattr = GPUMON_A_BDF,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= GPUMON_CMD_STATS_GET,
+		.doit	= gpumon_nl_stats_get_doit,
+		.policy	= gpumon_none_policy,
+		.maxattr = GPUMON_A_PAD,
 	},
 };
 
@@ -207,10 +539,9 @@ static struct genl_family gpumon_nl_family __ro_after_init = {
 	.name		= GPUMON_GENL_NAME,
 	.version	= GPUMON_GENL_VERSION,
 	.maxattr	= GPUMON_A_MAX,
-	.policy		= gpumon_nl_policy,
 	.module		= THIS_MODULE,
-	.small_ops	= gpumon_nl_ops,
-	.n_small_ops	= ARRAY_SIZE(gpumon_nl_ops),
+	.ops		= gpumon_nl_ops,
+	.n_ops		= ARRAY_SIZE(gpumon_nl_ops),
 	.mcgrps		= gpumon_nl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(gpumon_nl_mcgrps),
 };
