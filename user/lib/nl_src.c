@@ -77,6 +77,36 @@ static const struct nla_policy gpumon_policy[GPUMON_A_MAX + 1] = {
 	[GPUMON_A_AER_TLP]	= { .type = NLA_UNSPEC, .minlen = 16,
 				    .maxlen = 16 },
 	[GPUMON_A_EVENTS_LOST]	= { .type = NLA_U64 },
+	[GPUMON_A_SEVERITY]	= { .type = NLA_U32 },
+	[GPUMON_A_STATE]	= { .type = NLA_U32 },
+	[GPUMON_A_PEER_BDF]	= { .type = NLA_STRING, .maxlen = GPUMON_BDF_LEN },
+	[GPUMON_A_BELOW_BDF]	= { .type = NLA_STRING, .maxlen = GPUMON_BDF_LEN },
+	[GPUMON_A_AER_COR_BIT]	= { .type = NLA_NESTED },
+	[GPUMON_A_AER_UNCOR_BIT] = { .type = NLA_NESTED },
+	[GPUMON_A_AER_FIRST_NS]	= { .type = NLA_U64 },
+	[GPUMON_A_AER_LAST_NS]	= { .type = NLA_U64 },
+	[GPUMON_A_LINK]		= { .type = NLA_NESTED },
+	[GPUMON_A_THERMAL_ZONE]	= { .type = NLA_STRING },
+	[GPUMON_A_THERMAL_TEMP]	= { .type = NLA_U32 },
+	[GPUMON_A_THERMAL_TRIP]	= { .type = NLA_U32 },
+};
+
+static const struct nla_policy link_policy[GPUMON_A_LINK_MAX + 1] = {
+	[GPUMON_A_LINK_CUR_SPEED]	= { .type = NLA_U32 },
+	[GPUMON_A_LINK_CUR_WIDTH]	= { .type = NLA_U32 },
+	[GPUMON_A_LINK_MAX_SPEED]	= { .type = NLA_U32 },
+	[GPUMON_A_LINK_MAX_WIDTH]	= { .type = NLA_U32 },
+	[GPUMON_A_LINK_DLL_ACTIVE]	= { .type = NLA_U32 },
+	[GPUMON_A_LINK_DOWNTRAINED]	= { .type = NLA_U64 },
+	[GPUMON_A_LINK_DOWN]		= { .type = NLA_U64 },
+	[GPUMON_A_LINK_NOT_RESPONDING]	= { .type = NLA_U64 },
+	[GPUMON_A_LINK_FLAPS]		= { .type = NLA_U64 },
+	[GPUMON_A_LINK_SUPPRESSED]	= { .type = NLA_U64 },
+};
+
+static const struct nla_policy bit_policy[GPUMON_A_BIT_MAX + 1] = {
+	[GPUMON_A_BIT_NUM]	= { .type = NLA_U32 },
+	[GPUMON_A_BIT_COUNT]	= { .type = NLA_U64 },
 };
 
 static const struct nla_policy ctrl_policy[CTRL_ATTR_MAX + 1] = {
@@ -160,6 +190,68 @@ static uint64_t get_u64(const struct nlattr *a)
 	return a ? nla_get_u64(a) : 0;
 }
 
+static uint32_t get_u32(const struct nlattr *a)
+{
+	return a ? nla_get_u32(a) : 0;
+}
+
+static void parse_link(const struct nlattr *a, struct gpumon_nl_link *l)
+{
+	struct nlattr *tb[GPUMON_A_LINK_MAX + 1];
+
+	memset(l, 0, sizeof(*l));
+	l->dll_active = -1;
+	if (!a || nla_parse_nested(tb, GPUMON_A_LINK_MAX, (struct nlattr *)a,
+				   link_policy) < 0)
+		return;
+	l->valid = tb[GPUMON_A_LINK_CUR_SPEED] && tb[GPUMON_A_LINK_MAX_SPEED];
+	l->cur_speed = get_u32(tb[GPUMON_A_LINK_CUR_SPEED]);
+	l->cur_width = get_u32(tb[GPUMON_A_LINK_CUR_WIDTH]);
+	l->max_speed = get_u32(tb[GPUMON_A_LINK_MAX_SPEED]);
+	l->max_width = get_u32(tb[GPUMON_A_LINK_MAX_WIDTH]);
+	if (tb[GPUMON_A_LINK_DLL_ACTIVE])
+		l->dll_active = !!nla_get_u32(tb[GPUMON_A_LINK_DLL_ACTIVE]);
+	l->downtrained = get_u64(tb[GPUMON_A_LINK_DOWNTRAINED]);
+	l->down = get_u64(tb[GPUMON_A_LINK_DOWN]);
+	l->not_responding = get_u64(tb[GPUMON_A_LINK_NOT_RESPONDING]);
+	l->flaps = get_u64(tb[GPUMON_A_LINK_FLAPS]);
+	l->suppressed = get_u64(tb[GPUMON_A_LINK_SUPPRESSED]);
+}
+
+/* One AER_*_BIT nest into counts[32]. */
+static void parse_bit(const struct nlattr *a, uint64_t *counts)
+{
+	struct nlattr *tb[GPUMON_A_BIT_MAX + 1];
+	uint32_t bit;
+
+	if (nla_parse_nested(tb, GPUMON_A_BIT_MAX, (struct nlattr *)a,
+			     bit_policy) < 0 ||
+	    !tb[GPUMON_A_BIT_NUM] || !tb[GPUMON_A_BIT_COUNT])
+		return;
+	bit = nla_get_u32(tb[GPUMON_A_BIT_NUM]);
+	if (bit < 32)
+		counts[bit] = nla_get_u64(tb[GPUMON_A_BIT_COUNT]);
+}
+
+/* Any notification, for ops->event. */
+static void parse_event(const struct nlattr *const *tb,
+			struct gpumon_nl_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->seq = get_u64(tb[GPUMON_A_SEQ]);
+	ev->time_mono_ns = get_u64(tb[GPUMON_A_TIME_MONO]);
+	ev->time_real_ns = get_u64(tb[GPUMON_A_TIME_REAL]);
+	ev->kind = get_u32(tb[GPUMON_A_EVENT_KIND]);
+	ev->severity = get_u32(tb[GPUMON_A_SEVERITY]);
+	ev->role = get_u32(tb[GPUMON_A_ROLE]);
+	copy_str(ev->bdf, sizeof(ev->bdf), tb[GPUMON_A_BDF]);
+	copy_str(ev->peer, sizeof(ev->peer), tb[GPUMON_A_PEER_BDF]);
+	parse_link(tb[GPUMON_A_LINK], &ev->link);
+	copy_str(ev->zone, sizeof(ev->zone), tb[GPUMON_A_THERMAL_ZONE]);
+	ev->temp_mc = (int32_t)get_u32(tb[GPUMON_A_THERMAL_TEMP]);
+	ev->trip = get_u32(tb[GPUMON_A_THERMAL_TRIP]);
+}
+
 static void track_seq(struct gpumon_nl *nl, uint64_t seq)
 {
 	if (nl->last_seq && seq > nl->last_seq + 1 && nl->ops.lost)
@@ -171,6 +263,7 @@ static void handle_event(struct gpumon_nl *nl, struct nlmsghdr *nlh)
 {
 	struct nlattr *tb[GPUMON_A_MAX + 1];
 	struct gpumon_aer_rec rec;
+	struct gpumon_nl_event ev;
 	uint32_t sev;
 
 	if (genlmsg_parse(nlh, 0, tb, GPUMON_A_MAX, gpumon_policy) < 0 ||
@@ -182,6 +275,11 @@ static void handle_event(struct gpumon_nl *nl, struct nlmsghdr *nlh)
 
 	if (!tb[GPUMON_A_EVENT_KIND] ||
 	    nla_get_u32(tb[GPUMON_A_EVENT_KIND]) != GPUMON_EVENT_AER) {
+		if (nl->ops.event && tb[GPUMON_A_EVENT_KIND]) {
+			parse_event((const struct nlattr *const *)tb, &ev);
+			nl->ops.event(nl->ctx, &ev);
+			return;
+		}
 		/* A kind this build does not know: counted, not lost. */
 		nl->skipped++;
 		return;
@@ -211,6 +309,11 @@ static void handle_event(struct gpumon_nl *nl, struct nlmsghdr *nlh)
 	rec.time_real_ns = get_u64(tb[GPUMON_A_TIME_REAL]);
 	if (nl->ops.aer)
 		nl->ops.aer(nl->ctx, &rec);
+	if (nl->ops.event) {
+		parse_event((const struct nlattr *const *)tb, &ev);
+		ev.aer = rec;
+		nl->ops.event(nl->ctx, &ev);
+	}
 }
 
 /* nlctrl "notify": notice our family being unregistered. */
@@ -413,6 +516,42 @@ struct dump_state {
 	bool done;
 };
 
+/* The attributes added with topology and link health. */
+static void dev_extra(struct nlmsghdr *nlh, struct nlattr **tb,
+		      struct gpumon_nl_dev *dev)
+{
+	struct nlattr *a;
+	int rem;
+
+	dev->state = get_u32(tb[GPUMON_A_STATE]);
+	copy_str(dev->peer, sizeof(dev->peer), tb[GPUMON_A_PEER_BDF]);
+	dev->aer_first_ns = get_u64(tb[GPUMON_A_AER_FIRST_NS]);
+	dev->aer_last_ns = get_u64(tb[GPUMON_A_AER_LAST_NS]);
+	if (tb[GPUMON_A_AER_TLP]) {
+		dev->tlp_valid = true;
+		memcpy(dev->tlp, nla_data(tb[GPUMON_A_AER_TLP]),
+		       sizeof(dev->tlp));
+	}
+	parse_link(tb[GPUMON_A_LINK], &dev->link);
+	/* Multi attributes: walk the whole message. */
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		switch (nla_type(a)) {
+		case GPUMON_A_BELOW_BDF:
+			if (dev->nbelow < GPUMON_NL_MAX_BELOW)
+				copy_str(dev->below[dev->nbelow++],
+					 GPUMON_BDF_LEN, a);
+			break;
+		case GPUMON_A_AER_COR_BIT:
+			parse_bit(a, dev->aer_cor_bit);
+			break;
+		case GPUMON_A_AER_UNCOR_BIT:
+			parse_bit(a, dev->aer_uncor_bit);
+			break;
+		}
+	}
+}
+
 static int dump_valid(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
@@ -445,6 +584,7 @@ static int dump_valid(struct nl_msg *msg, void *arg)
 	dev.aer[GPUMON_AER_CORRECTABLE] = get_u64(tb[GPUMON_A_AER_COR]);
 	dev.aer[GPUMON_AER_NONFATAL] = get_u64(tb[GPUMON_A_AER_NONFATAL]);
 	dev.aer[GPUMON_AER_FATAL] = get_u64(tb[GPUMON_A_AER_FATAL]);
+	dev_extra(nlh, tb, &dev);
 
 	if (st->cb(st->ctx, &dev))
 		st->stopped = true;
@@ -499,6 +639,23 @@ int gpumon_nl_dump(struct gpumon_nl *nl,
 		   int (*cb)(void *ctx, const struct gpumon_nl_dev *dev),
 		   void *ctx)
 {
+	return gpumon_nl_dump_ex(nl, false, cb, ctx);
+}
+
+/**
+ * gpumon_nl_dump_ex() - gpumon_nl_dump(), removed devices included on ask
+ * @nl: handle from gpumon_nl_open()
+ * @with_removed: ask for devices that left the bus too (their state is
+ *	GPUMON_STATE_REMOVED, their counters kept)
+ * @cb: as for gpumon_nl_dump()
+ * @ctx: passed to @cb
+ *
+ * Return: as gpumon_nl_dump().
+ */
+int gpumon_nl_dump_ex(struct gpumon_nl *nl, bool with_removed,
+		      int (*cb)(void *ctx, const struct gpumon_nl_dev *dev),
+		      void *ctx)
+{
 	struct dump_state st = { .nl = nl, .cb = cb, .ctx = ctx };
 	struct nl_msg *msg;
 	int err, family;
@@ -522,7 +679,8 @@ int gpumon_nl_dump(struct gpumon_nl *nl,
 		return -ENOMEM;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
 			 NLM_F_DUMP, GPUMON_CMD_DEV_GET,
-			 GPUMON_GENL_VERSION)) {
+			 GPUMON_GENL_VERSION) ||
+	    (with_removed && nla_put_flag(msg, GPUMON_A_WITH_REMOVED))) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
