@@ -6,6 +6,7 @@
  *   gpumon status [--json]                one snapshot
  *   gpumon events [--json] [--after SEQ]  events after a sequence number
  *   gpumon decode [--json]                kernel log on stdin, decoded
+ *   gpumon dev [--json] [--all] [--watch] gpumon.ko's devices, events
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +19,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "dev.h"
 #include "klog.h"
 #include "ui/ui.h"
 
@@ -35,6 +37,8 @@ static void usage(FILE *f)
 		"  events [--json] [--after SEQ] events with a sequence number\n"
 		"                                above SEQ\n"
 		"  decode [--json]               decode kernel log text on stdin\n"
+		"  dev [--json] [--all] [--watch] gpumon.ko's devices, topology\n"
+		"                                and counters, or its events\n"
 		"  -S, --socket PATH             gpumond's socket (default %s)\n",
 		GPUMON_DEFAULT_SOCKET);
 }
@@ -273,6 +277,8 @@ int main(int argc, char **argv)
 		return cmd_events(argc, argv);
 	if (!strcmp(cmd, "decode"))
 		return gpumon_decode_main(argc, argv);
+	if (!strcmp(cmd, "dev"))
+		return gpumon_cmd_dev(argc, argv);
 	fprintf(stderr, "gpumon: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;
