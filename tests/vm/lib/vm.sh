@@ -182,6 +182,8 @@ vm_build_initramfs() {
 	done
 	_vm_copy_elf "$root" "$(command -v jq)" /usr/bin/jq
 	cp "$VM_O/vm/aer-inject" "$root/usr/bin/aer-inject"
+	# The raw netlink request helper (malformed and unprivileged requests).
+	[ -x "$VM_O/vm/nl-test" ] && cp "$VM_O/vm/nl-test" "$root/usr/bin/nl-test"
 	# Terminfo: the common entries plus the host terminal's.
 	mkdir -p "$root/usr/share/terminfo"
 	cp -a /lib/terminfo/. "$root/usr/share/terminfo/"
@@ -207,10 +209,18 @@ vm_build_initramfs() {
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
 }
 
-# vm_helpers: the static AER injection helper run in the guest.
+# vm_helper_static SRC OUT: build one static guest helper when out of date.
+vm_helper_static() {
+	[ "$2" -nt "$1" ] && return 0
+	${CC:-gcc} -static -O2 -Wall -Wextra -o "$2" "$1"
+}
+
+# vm_helpers: the static helpers run in the guest (AER injection, raw
+# netlink requests).
 vm_helpers() {
 	local src=$VM_TOP/tests/vm/aer-inject.c out=$VM_O/vm/aer-inject
 	mkdir -p "$VM_O/vm"
+	vm_helper_static "$VM_TOP/tests/vm/nl-test.c" "$VM_O/vm/nl-test" || return 1
 	[ "$out" -nt "$src" ] && return 0
 	${CC:-gcc} -static -O2 -Wall -Wextra -o "$out" "$src"
 }

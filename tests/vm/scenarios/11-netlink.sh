@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
+#
+# 11-netlink: the netlink API with raw requests (tests/vm/nl-test.c):
+# device get by BDF, strict per-command policies with extack messages
+# for malformed requests, CAP_NET_ADMIN for config set and counters
+# reset (refused to an unprivileged user), config get/set of the
+# interval and match list, counters reset, stats.
+scenario_begin
+
+# Numbers from include/uapi/gpumon.h.
+C_DEV_GET=1 C_CONFIG_GET=3 C_CONFIG_SET=4 C_RESET=5 C_STATS=6
+A_BDF=2 A_VENDOR=3 A_STATE=20 A_INTERVAL=28 A_MATCH=29 A_LAST_SEQ=30
+A_AER_COR=8 A_WITH_REMOVED=35 A_SAMPLES=36 A_SAMPLE_NS=37
+
+if [ ! -f $KO ]; then
+	fail "gpumon.ko is in the guest" "the module did not build"
+	scenario_end
+	exit 0
+fi
+if ! command -v nl-test >/dev/null; then
+	fail "nl-test is in the guest" "tests/vm/nl-test.c did not build"
+	scenario_end
+	exit 0
+fi
+check "insmod gpumon.ko match=$MATCH" mod_load
+# req DESC WANT ARGS...: nl-test's last line must contain WANT.
+req() {
+	_d=$1 _w=$2
+	shift 2
+	_o=$(nl-test "$@" 2>&1)
+	case $(printf '%s\n' "$_o" | tail -n 1) in
+	*"$_w"*) pass "$_d" ;;
+	*) fail "$_d" "nl-test $* -> $_o (want '$_w')" ;;
+	esac
+}
+
+# Device get.
+out=$(nl-test $C_DEV_GET $A_BDF=str:$GPU)
+is "get by BDF: one reply, then no error" \
+	"$(printf '%s\n' "$out" | grep -c '^reply cmd=1 2=.'"$GPU"'.')$(printf '%s\n' "$out" | tail -n 1)" "1error=0"
+req "get without BDF: EINVAL, missing attribute named" "error=-22 (Invalid argument) miss=$A_BDF" $C_DEV_GET
+req "get of a device not watched: ENODEV, extack" \
+	"error=-19 (No such device) msg='device not watched' bad_attr=$A_BDF" $C_DEV_GET $A_BDF=str:$OTHER
+req "get with a BDF without NUL: EINVAL, attribute named" \
+	"bad_attr=$A_BDF" $C_DEV_GET $A_BDF=raw:$GPU
+req "get with an over-long BDF: ERANGE/EINVAL, attribute named" \
+	"bad_attr=$A_BDF" $C_DEV_GET $A_BDF=str:0000:03:00.0.0.0.0.0.0
+req "get with an attribute the command does not take: refused" \
+	"bad_attr=$A_VENDOR" $C_DEV_GET $A_BDF=str:$GPU $A_VENDOR=u32:1
+req "get with an unknown attribute type (200): refused" \
+	"error=-22" $C_DEV_GET $A_BDF=str:$GPU 200=u32:1
+req "unknown command (99): EOPNOTSUPP" "error=-95" 99
+dump=$(nl-test -d $C_DEV_GET)
+is "dump: four devices" "$(printf '%s\n' "$dump" | grep -c '^reply cmd=1')" 4
+req "dump with WITH_REMOVED: accepted" "error=0" -d $C_DEV_GET $A_WITH_REMOVED=flag
+
+# Config and stats: readable by anyone.
+req "config get as nobody: allowed, default interval 1000 ms" \
+	"error=0" -u 65534 $C_CONFIG_GET
+is "config get: interval and match" \
+	"$(nl-test $C_CONFIG_GET | grep '^reply' | sed 's/^reply cmd=3 //')" "$A_INTERVAL=1000 $A_MATCH='$MATCH'"
+req "config get with an attribute: refused" "error=-22" $C_CONFIG_GET $A_BDF=str:$GPU
+req "stats get as nobody: allowed" "error=0" -u 65534 $C_STATS
+
+# Changes need CAP_NET_ADMIN.
+req "config set as nobody: EPERM" "error=-1 " -u 65534 $C_CONFIG_SET $A_INTERVAL=u32:100
+req "counters reset as nobody: EPERM" "error=-1 " -u 65534 $C_RESET
+req "config set without attributes: EINVAL, extack" \
+	"msg='nothing to set: give INTERVAL_MS and/or MATCH'" $C_CONFIG_SET
+req "config set interval 5 ms (below 10): ERANGE, attribute named" \
+	"bad_attr=$A_INTERVAL" $C_CONFIG_SET $A_INTERVAL=u32:5
+req "config set interval 60001 ms (above 60000): refused" \
+	"bad_attr=$A_INTERVAL" $C_CONFIG_SET $A_INTERVAL=u32:60001
+req "config set interval as u64: refused (wrong length)" \
+	"bad_attr=$A_INTERVAL" $C_CONFIG_SET $A_INTERVAL=u64:100
+req "config set malformed match: EINVAL, extack, attribute named" \
+	"bad_attr=$A_MATCH" $C_CONFIG_SET $A_MATCH=str:zz:zz:zz
+req "config set with BDF (not taken): refused" "bad_attr=$A_BDF" \
+	$C_CONFIG_SET $A_BDF=str:$GPU
+# stat ATTR: one attribute of the stats reply
+stat() { nl-test $C_STATS | grep '^reply' | grep -o " $1=[0-9]*" | cut -d= -f2; }
+req "config set interval 100 ms" "error=0" $C_CONFIG_SET $A_INTERVAL=u32:100
+is "module parameter follows" "$(cat /sys/module/gpumon/parameters/interval_ms)" 100
+s0=$(stat $A_SAMPLES) ns0=$(stat $A_SAMPLE_NS)
+sleep 2
+s1=$(stat $A_SAMPLES) ns1=$(stat $A_SAMPLE_NS)
+check "sampling every 100 ms: $((s1 - s0)) passes in 2 s" test $((s1 - s0)) -ge 8 -a $((s1 - s0)) -le 25
+diag "sampling cost (TCG guest, 4 devices): $(( (ns1 - ns0) / (s1 - s0 + (s1 == s0)) )) ns per pass"
+req "config set interval back to 1000 ms" "error=0" $C_CONFIG_SET $A_INTERVAL=u32:1000
+req "config set match: also the rng" "error=0" $C_CONFIG_SET $A_MATCH=str:$MATCH,1af4:1044
+is "dump: six devices (rng and its root port added)" \
+	"$(nl-test -d $C_DEV_GET | grep -c '^reply cmd=1')" 6
+req "config set match back" "error=0" $C_CONFIG_SET $A_MATCH=str:$MATCH
+is "dump: four devices again" "$(nl-test -d $C_DEV_GET | grep -c '^reply cmd=1')" 4
+req "get of the no longer matched rng: ENODEV" "error=-19" $C_DEV_GET $A_BDF=str:$OTHER
+
+# Counters reset.
+echo "$GPU cor 0x41" >/sys/kernel/debug/gpumon/inject_aer
+echo "$DN nonfatal 0x4000" >/sys/kernel/debug/gpumon/inject_aer
+cor() { gpumon dev --json | jq -r ".[] | select(.bdf == \"$1\") | .aer.$2"; }
+is "before reset: endpoint correctable 1" "$(cor $GPU correctable)" 1
+req "reset of a device not watched: ENODEV" "error=-19" $C_RESET $A_BDF=str:$OTHER
+req "reset the endpoint" "error=0" $C_RESET $A_BDF=str:$GPU
+is "endpoint: counters zero, bits gone" \
+	"$(cor $GPU correctable) $(cor $GPU correctable_bits | jq -c .)" "0 {}"
+is "downstream port untouched" "$(cor $DN nonfatal)" 1
+req "reset all" "error=0" $C_RESET
+is "downstream port zero" "$(cor $DN nonfatal)" 0
+seq=$(stat $A_LAST_SEQ)
+check "stats: last sequence number counts the events ($seq >= 2)" test "${seq:-0}" -ge 2
+scenario_end
