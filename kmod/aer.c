@@ -153,7 +153,12 @@ int gpumon_aer_init(void)
 	return 0;
 }
 
-/* Detach and wait for probes still running on other CPUs. */
+/**
+ * gpumon_aer_exit() - detach from ras:aer_event
+ *
+ * Waits for probes still running on other CPUs; the events they queued
+ * are sent by gpumon_events_flush().
+ */
 void gpumon_aer_exit(void)
 {
 	if (!gpumon_aer_tp)

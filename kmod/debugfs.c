@@ -269,7 +269,11 @@ static const struct file_operations gpumon_kmsg_fops = {
 	.llseek	= noop_llseek,
 };
 
-/* debugfs is a debugging aid: failures are not checked (see debugfs.h). */
+/**
+ * gpumon_debugfs_init() - create /sys/kernel/debug/gpumon/
+ *
+ * debugfs is a debugging aid: failures are not checked (see debugfs.h).
+ */
 void gpumon_debugfs_init(void)
 {
 	gpumon_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
@@ -283,6 +287,9 @@ void gpumon_debugfs_init(void)
 			    &gpumon_inject_thermal_fops);
 }
 
+/**
+ * gpumon_debugfs_exit() - remove it; waits for writers in progress
+ */
 void gpumon_debugfs_exit(void)
 {
 	debugfs_remove_recursive(gpumon_debugfs_dir);

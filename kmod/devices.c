@@ -432,7 +432,11 @@ int gpumon_devs_init(const char *match)
 	return 0;
 }
 
-/* After the AER probe is detached and the sampler stopped. */
+/**
+ * gpumon_devs_exit() - stop following the bus, drop the references
+ *
+ * After the AER probe is detached and the sampler stopped.
+ */
 void gpumon_devs_exit(void)
 {
 	unsigned int i;
@@ -446,23 +450,44 @@ void gpumon_devs_exit(void)
 	mutex_unlock(&gpumon_devs_mutex);
 }
 
+/**
+ * gpumon_devs_lock() - take the devices mutex
+ *
+ * Needed for every field of a slot except its BDF and counters.
+ * Process context; the bus notifier takes it too.
+ */
 void gpumon_devs_lock(void)
 {
 	mutex_lock(&gpumon_devs_mutex);
 }
 
+/**
+ * gpumon_devs_unlock() - release the devices mutex
+ */
 void gpumon_devs_unlock(void)
 {
 	mutex_unlock(&gpumon_devs_mutex);
 }
 
-/* Slots published so far; any context. */
+/**
+ * gpumon_dev_count() - slots published so far
+ *
+ * Any context.  Slots are never freed before unload.
+ *
+ * Return: the count.
+ */
 unsigned int gpumon_dev_count(void)
 {
 	/* Pairs with the release in gpumon_dev_add(): slots are filled. */
 	return smp_load_acquire(&gpumon_ndevs);
 }
 
+/**
+ * gpumon_dev_at() - slot number @idx
+ * @idx: from 0
+ *
+ * Return: the slot, NULL past the last published one.
+ */
 struct gpumon_dev *gpumon_dev_at(unsigned int idx)
 {
 	return idx < gpumon_dev_count() ? &gpumon_devs[idx] : NULL;
@@ -551,7 +576,15 @@ out_free_tab:
 	return ret;
 }
 
-/* The match list as text; returns its length. */
+/**
+ * gpumon_match_get() - the match list as text
+ * @buf: where to copy it, NUL-terminated
+ * @size: size of @buf, bytes
+ *
+ * Process context.
+ *
+ * Return: its length, truncated to @size - 1.
+ */
 size_t gpumon_match_get(char *buf, size_t size)
 {
 	ssize_t n;

@@ -33,7 +33,14 @@ static atomic64_t gpumon_lost[__GPUMON_EVENT_MAX];
 static void gpumon_event_work_fn(struct work_struct *work);
 static DECLARE_WORK(gpumon_event_work, gpumon_event_work_fn);
 
-/* Events lost (ring overflow, no memory, send failure), all kinds. */
+/**
+ * gpumon_events_lost() - events lost since load, all kinds
+ *
+ * Lost: the ring was full, or the notification could not be allocated
+ * or sent.  Any context.
+ *
+ * Return: the count.
+ */
 u64 gpumon_events_lost(void)
 {
 	u64 n = 0;
@@ -44,11 +51,23 @@ u64 gpumon_events_lost(void)
 	return n;
 }
 
+/**
+ * gpumon_event_lost_kind() - events of one kind lost since load
+ * @kind: enum gpumon_event_kind
+ *
+ * Return: the count, 0 for an unknown kind.
+ */
 u64 gpumon_event_lost_kind(unsigned int kind)
 {
 	return kind < __GPUMON_EVENT_MAX ? atomic64_read(&gpumon_lost[kind]) : 0;
 }
 
+/**
+ * gpumon_event_lost() - count one lost event
+ * @kind: enum gpumon_event_kind (out of range counts as UNSPEC)
+ *
+ * Any context.
+ */
 void gpumon_event_lost(unsigned int kind)
 {
 	if (kind >= __GPUMON_EVENT_MAX)
@@ -56,6 +75,13 @@ void gpumon_event_lost(unsigned int kind)
 	atomic64_inc(&gpumon_lost[kind]);
 }
 
+/**
+ * gpumon_event_last_seq() - the last sequence number given
+ *
+ * Any context.
+ *
+ * Return: the number, 0 before the first event.
+ */
 u64 gpumon_event_last_seq(void)
 {
 	unsigned long flags;
@@ -144,9 +170,11 @@ static void gpumon_event_work_fn(struct work_struct *work)
 	}
 }
 
-/*
- * Send what is queued; after the last producer stopped, so the work is
- * not queued again.
+/**
+ * gpumon_events_flush() - send what is queued, and wait for it
+ *
+ * Called after the last producer of events stopped, so the work is not
+ * queued again.  Process context.
  */
 void gpumon_events_flush(void)
 {

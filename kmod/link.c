@@ -284,13 +284,22 @@ static void gpumon_link_work_fn(struct work_struct *work)
 				   msecs_to_jiffies(READ_ONCE(gpumon_interval_ms)));
 }
 
-/* Sampling passes so far and the time they took, ns. */
+/**
+ * gpumon_link_stats() - sampling passes so far and their cost
+ * @samples: passes of the periodic sampler since load
+ * @ns: time spent in them, CLOCK_MONOTONIC ns
+ */
 void gpumon_link_stats(u64 *samples, u64 *ns)
 {
 	*samples = READ_ONCE(gpumon_samples);
 	*ns = READ_ONCE(gpumon_sample_ns);
 }
 
+/**
+ * gpumon_link_interval() - the sampling interval
+ *
+ * Return: the interval, ms.
+ */
 unsigned int gpumon_link_interval(void)
 {
 	return READ_ONCE(gpumon_interval_ms);
@@ -313,7 +322,12 @@ void gpumon_link_set_interval(unsigned int ms)
 	mutex_unlock(&gpumon_link_mutex);
 }
 
-/* Take the first sample now (events for links already degraded). */
+/**
+ * gpumon_link_init() - start sampling
+ *
+ * The first pass runs at once, so that links already degraded at load
+ * are reported (to listeners already there) and counted.
+ */
 void gpumon_link_init(void)
 {
 	mutex_lock(&gpumon_link_mutex);
@@ -322,8 +336,10 @@ void gpumon_link_init(void)
 	mutex_unlock(&gpumon_link_mutex);
 }
 
-/*
- * Stop sampling: no interval change queues the work after this, and
+/**
+ * gpumon_link_exit() - stop sampling and wait for a pass in progress
+ *
+ * No interval change queues the work after this, and
  * cancel_delayed_work_sync() copes with the work requeueing itself.
  */
 void gpumon_link_exit(void)

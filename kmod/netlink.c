@@ -546,6 +546,11 @@ static struct genl_family gpumon_nl_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(gpumon_nl_mcgrps),
 };
 
+/**
+ * gpumon_nl_init() - register the "gpumon" family
+ *
+ * Return: 0, or the error of genl_register_family().
+ */
 int gpumon_nl_init(void)
 {
 	int ret;
@@ -556,6 +561,9 @@ int gpumon_nl_init(void)
 	return ret;
 }
 
+/**
+ * gpumon_nl_exit() - unregister it; listeners are dropped from the group
+ */
 void gpumon_nl_exit(void)
 {
 	genl_unregister_family(&gpumon_nl_family);
