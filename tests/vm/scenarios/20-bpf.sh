@@ -31,6 +31,11 @@ N=200
 started() {
 	if gpumond_start; then pass "$1"; else fail "$1"; fi
 }
+# A gpumond an earlier scenario started under check (a subshell, so its
+# pid was lost) still answers on the socket and a new one would refuse
+# it: stop every gpumond first, by pid.
+for p in $(pidof gpumond); do kill "$p"; done
+wait_for 10 sh -c '! pidof gpumond'
 mod_unload
 started "gpumond starts (no gpumon.ko)"
 src() { status ".sources[] | select(.name == \"$1\") | $2"; }
