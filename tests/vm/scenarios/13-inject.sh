@@ -11,6 +11,10 @@
 FLIPS=12
 STORM=20000
 scenario_begin
+# A gpumond an earlier scenario leaked would take in the events below
+# (storms, hotplug) and be slow to stop for later scenarios: stop it.
+for p in $(pidof gpumond); do kill "$p"; done
+wait_for 10 sh -c '! pidof gpumond'
 
 if [ ! -f $KO ]; then
 	fail "gpumon.ko is in the guest" "the module did not build"
