@@ -3,7 +3,11 @@
  * aer-inject - inject PCIe AER errors through the kernel's aer_inject.ko
  * (/dev/aer_inject), inside the test guests.  Built static on the host.
  *
- *   aer-inject [-n COUNT] [-c COR_STATUS] [-u UNCOR_STATUS] [-d USEC] BDF
+ *   aer-inject [-n COUNT] [-c COR_STATUS] [-u UNCOR_STATUS] [-d USEC]
+ *              [-H DW0,DW1,DW2,DW3] BDF
+ *
+ * -H sets the TLP header log the kernel reads for errors that log one
+ * (Poisoned TLP, Completer Abort, ...).
  *
  * BDF is [DDDD:]BB:DD.F.  Each injection is one write of struct
  * aer_error_inj, as drivers/pci/pcie/aer_inject.c defines it.  Prints the
@@ -33,7 +37,7 @@ struct aer_error_inj {
 static void usage(void)
 {
 	fprintf(stderr, "usage: aer-inject [-n COUNT] [-c COR] [-u UNCOR] "
-		"[-d USEC] [DDDD:]BB:DD.F\n");
+		"[-d USEC] [-H DW0,DW1,DW2,DW3] [DDDD:]BB:DD.F\n");
 	exit(2);
 }
 
@@ -45,12 +49,18 @@ int main(int argc, char **argv)
 	int opt, fd;
 
 	memset(&e, 0, sizeof(e));
-	while ((opt = getopt(argc, argv, "n:c:u:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:c:u:d:H:")) != -1) {
 		switch (opt) {
 		case 'n': n = strtol(optarg, NULL, 0); break;
 		case 'c': e.cor_status = strtoul(optarg, NULL, 0); break;
 		case 'u': e.uncor_status = strtoul(optarg, NULL, 0); break;
 		case 'd': delay = strtol(optarg, NULL, 0); break;
+		case 'H':
+			if (sscanf(optarg, "%x,%x,%x,%x", &e.header_log0,
+				   &e.header_log1, &e.header_log2,
+				   &e.header_log3) != 4)
+				usage();
+			break;
 		default: usage();
 		}
 	}

@@ -161,6 +161,7 @@ mod_load() { insmod $KO match=$MATCH "$@"; }
 mod_unload() { ! mod_loaded || rmmod gpumon; }
 
 gpumond_start() {
+	gpumond_stop
 	mkdir -p /etc/gpumon /run/gpumon
 	[ -f $CONF ] || printf '[alerts]\ncorrectable_interval_s = 5\n' >$CONF
 	gpumond -F -c $CONF >>/tmp/gpumond.log 2>&1 &
@@ -168,7 +169,11 @@ gpumond_start() {
 	echo $GPUMOND_PID >/tmp/gpumond.pid
 	wait_for 30 gpumon status --json
 }
+# gpumond_start often runs under check, in a subshell: the pid file, not
+# the variable, is what the other helpers can rely on.
 gpumond_stop() {
+	[ -n "${GPUMOND_PID:-}" ] || GPUMOND_PID=$(cat /tmp/gpumond.pid 2>/dev/null)
+	rm -f /tmp/gpumond.pid
 	[ -n "${GPUMOND_PID:-}" ] || return 0
 	kill "$GPUMOND_PID" 2>/dev/null
 	_t=50
@@ -179,6 +184,8 @@ gpumond_stop() {
 	kill -9 "$GPUMOND_PID" 2>/dev/null
 	GPUMOND_PID=
 }
+# gpumond_alive: the daemon gpumond_start started still runs.
+gpumond_alive() { kill -0 "$(cat /tmp/gpumond.pid 2>/dev/null)" 2>/dev/null; }
 # status JQ-FILTER: query gpumon status --json.
 status() { gpumon status --json | jq -r "$1"; }
 # dev JQ-EXPR BDF: one field of one watched device.

@@ -35,7 +35,7 @@ is "netlink source on" "$(status '.sources[] | select(.name == "netlink") | .on'
 
 check "rmmod gpumon while gpumond runs" rmmod gpumon
 sleep 1
-check "gpumond survives the module going away" kill -0 "$GPUMOND_PID"
+check "gpumond survives the module going away" gpumond_alive
 check "insmod again" mod_load
 gpu_watched() { [ "$(dev .role $GPU)" = matched ]; }
 check "gpumond sees the endpoint again" wait_for 15 gpu_watched
@@ -56,11 +56,20 @@ while [ $i -lt 10 ]; do
 	i=$((i + 1))
 	mod_load || { diag "insmod $i failed"; break; }
 	sleep 0.3
+	if [ $i = 10 ]; then
+		# the probe really counts while the storm runs
+		gpumond_start
+		sleep 1
+		counted=$(dev .aer.correctable $GPU)
+		gpumond_stop
+	fi
 	rmmod gpumon || { diag "rmmod $i failed"; break; }
 	ok_cycles=$i
 done
 is "10 load/unload cycles during an AER storm" $ok_cycles 10
 check "the storm was running" kill -0 $storm1
+check "the module counted storm errors while loaded (${counted:-none})" \
+	test "${counted:-0}" -gt 0
 kill $storm1 $storm2 2>/dev/null
 wait $storm1 $storm2 2>/dev/null
 diag "storm: $(aer_total $GPU correctable) correctable at the endpoint, $(aer_total $DN nonfatal) non-fatal at the downstream port"

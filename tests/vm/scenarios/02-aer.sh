@@ -32,6 +32,16 @@ fi
 check "QEMU: non-fatal 0x4000 at the endpoint" host_aer gpu0 0x4000
 aer_settle $GPU nonfatal >/dev/null
 check "aer_inject: $N correctable at the endpoint" inject_cor $GPU $N
+# A Poisoned TLP (0x1000, non-fatal by default severity) logs its TLP
+# header: the one error that carries a header through every layer.
+TLP=4a000001,0100000f,12345678,9abcdef0
+poison() {
+	aer_inject_on || return 1
+	aer-inject -u 0x1000 -H $TLP $GPU >/dev/null || { aer_inject_off; return 1; }
+	aer_settle $GPU nonfatal >/dev/null
+	aer_inject_off
+}
+check "aer_inject: Poisoned TLP with header $TLP at the endpoint" poison
 check "QEMU: fatal 0x10 at the root port" host_aer rp1 0x10
 aer_settle $RP fatal >/dev/null
 sleep 1
@@ -49,7 +59,7 @@ done
 cor=$(aer_delta $GPU correctable)
 check "endpoint: $cor of $N correctable errors reached the kernel" \
 	test "$cor" -ge 1 -a "$cor" -le $N
-is "endpoint: one non-fatal error" "$(aer_delta $GPU nonfatal)" 1
+is "endpoint: two non-fatal errors (QEMU, poisoned TLP)" "$(aer_delta $GPU nonfatal)" 2
 is "root port: one fatal error" "$(aer_delta $RP fatal)" 1
 
 # Sources: each AER error is one netlink event and one BPF event.
@@ -69,6 +79,25 @@ for s in netlink bpf; do
 	check "$s source: $total AER events (events=$ev, lost=$(src $s .lost))" \
 		test "$ev" -ge "$total" || srcfail=1
 done
+# One error is one event, never two: the AER events gpumond lists
+# (status 0, the kernel's "could not read the status" report, is an
+# event but no error) number exactly the errors the kernel counted.
+is "one event per AER error: $total" \
+	"$(jq '[.events[] | select(.kind == "aer" and .fields.status != "0x00000000")] | length' /tmp/events.json)" "$total" ||
+	srcfail=1
+# With the module loaded its events are the count; BPF saw each of them.
+is "no AER event from BPF alone while the module is loaded" \
+	"$(jq '[.events[] | select(.kind == "aer" and .source == "bpf")] | length' /tmp/events.json)" 0
+all_seen() {
+	gpumon events --json >/tmp/events.json 2>&1
+	[ "$(jq '[.events[] | select(.kind == "aer" and .bpf_seen != true)] | length' /tmp/events.json)" = 0 ]
+}
+check "BPF saw every AER error the module reported" wait_for 5 all_seen
+tlp=$(echo $TLP | tr , :)
+is "the poisoned TLP's header reached the event" \
+	"$(jq -r "[.events[] | select(.kind == \"aer\" and .fields.status == \"0x00001000\")][0].fields.tlp" /tmp/events.json)" "$tlp"
+check "syslog: the poisoned TLP line carries its header" \
+	syslog_has ERR "bdf=$GPU" kind=aer severity=nonfatal status=0x00001000 "tlp=$tlp"
 # gpumond lists an error once, under the source that reported it first.
 check "events list has the endpoint's AER events" \
 	test "$(jq "[.events[] | select(.kind == \"aer\" and .entity == \"$GPU\")] | length" /tmp/events.json)" -ge 1 ||
@@ -104,7 +133,7 @@ check "syslog: correctable alerts rate-limited ($nl lines for $cor errors)" \
 gpumon top -b -n 1 >/tmp/top.txt 2>&1
 row() { awk -v b="$1" '$1 == b { print $4, $5, $6 }' /tmp/top.txt; }
 is "gpumon top -b: endpoint row CORR NONFATAL FATAL" \
-	"$(row $GPU)" "$cor 1 0"
+	"$(row $GPU)" "$cor 2 0"
 is "gpumon top -b: root port row CORR NONFATAL FATAL" \
 	"$(row $RP)" "$(aer_delta $RP correctable) $(aer_delta $RP nonfatal) 1"
 check "gpumon top -b: has a sources: line" grep -q '^ *sources:' /tmp/top.txt

@@ -26,7 +26,7 @@ check "remove the switch (sysfs)" sh -c "echo 1 >/sys/bus/pci/devices/$UP/remove
 gone_up() { [ ! -e /sys/bus/pci/devices/$UP ] && [ ! -e /sys/bus/pci/devices/$GPU ]; }
 check "switch and endpoint are gone" wait_for 10 gone_up
 sleep 1
-check "gpumond still runs" kill -0 "$GPUMOND_PID"
+check "gpumond still runs" gpumond_alive
 check "rescan the bus" sh -c "echo 1 >/sys/bus/pci/rescan"
 back() { [ -e /sys/bus/pci/devices/$GPU ]; }
 check "the endpoint is back" wait_for 20 back
@@ -42,7 +42,7 @@ there() { [ -e /sys/bus/pci/devices/$GPU ]; }
 check "QMP device_del gpu0" host qmp '{"execute":"device_del","arguments":{"id":"gpu0"}}'
 check "the kernel removes the endpoint (pciehp)" wait_for 60 gone
 sleep 1
-check "gpumond still runs" kill -0 "$GPUMOND_PID"
+check "gpumond still runs" gpumond_alive
 # A removed GPU must not look like a present, healthy one: gone from the
 # list, or its entry changed (state, presence).
 changed() { [ "$(dev 'del(.aer, .xid_count, .last_xid)' $GPU | tr -d ' \n')" != "$before" ]; }
