@@ -23,6 +23,9 @@
 #
 #	S1 - S0 == 100000 + (records in (S0, S1] without the flood marker)
 #	flood records in (S0, S1] == 100000, numbered 1..100000 once each
+#
+# Then the same with gpumond stopped during a flood larger than the
+# kernel's buffer, so that records are lost for certain (see "overflow").
 scenario_begin
 
 if [ ! -f $KO ]; then
@@ -45,8 +48,8 @@ is "flood file: $N lines of 32 bytes" "$(wc -c </tmp/flood.txt)" $((N * 32))
 state_seq() { awk '{ print $2 }' $STATE 2>/dev/null; }
 kc() { status ".sources[] | select(.name == \"kmsg\") | .$1"; }
 # kmsg_dump FILE: every record in the kernel's buffer now (cat blocks at
-# the end; it is stopped after 3 s)
-kmsg_dump() { timeout 3 cat /dev/kmsg >"$1" 2>/dev/null; true; }
+# the end; it is stopped after 8 s)
+kmsg_dump() { timeout 8 cat /dev/kmsg >"$1" 2>/dev/null; true; }
 newest_seq() { awk -F'[,;]' '/^[0-9]+,[0-9]+,/ { s = $2 } END { print s }' "$1"; }
 # caught_up: gpumond's position held still for 2 s and is the newest
 # record's number
@@ -111,5 +114,54 @@ else
 fi
 is "no malformed records" $dmal 0
 check "gpumond still runs" gpumond_alive
+
+# ---- overflow: gpumond stopped (SIGSTOP) while N2 lines are written,
+# more than the kernel's 8 MiB buffer holds, so that the kernel
+# overwrites records gpumond has not read.  After SIGCONT its read()
+# fails with EPIPE and the jump in sequence numbers is the loss.  With
+# F the oldest record still in the buffer afterwards (nothing is logged
+# once the flood ends), the exact equalities tested are
+#
+#	d(events) + d(lost) + d(malformed) + U == S1 - S0
+#	d(lost) == F - S0 - 1		(every overwritten record, no more)
+#
+# (U counted over the part of the window the buffer still holds:
+# nothing in the guest writes to /dev/kmsg.)
+N2=300000
+awk -v n=$N2 'BEGIN { for (i = 1; i <= n; i++) printf "gpumon-flood %06d padpadpadpa\n", i }' >/tmp/flood.txt
+check "gpumond's kmsg source has caught up before the overflow" wait_for 60 caught_up
+s0=$(state_seq)
+ev0=$(kc events) lost0=$(kc lost) mal0=$(kc malformed)
+pid=$(cat /tmp/gpumond.pid)
+kill -STOP "$pid"
+t0=$(awk '{ print $1 }' /proc/uptime)
+check "write $N2 lines with gpumond stopped" \
+	dd if=/tmp/flood.txt of=$KMSG_W bs=4096
+t1=$(awk '{ print $1 }' /proc/uptime)
+rm -f /tmp/flood.txt
+kmsg_dump /tmp/kmsg.after
+kill -CONT "$pid"
+check "gpumond's kmsg source catches up after the overflow" wait_for 300 caught_up ||
+	diag "state $(cat $STATE 2>/dev/null), newest $(newest_seq /tmp/kmsg.now)"
+s1=$(state_seq)
+ev1=$(kc events) lost1=$(kc lost) mal1=$(kc malformed)
+awk -F'[,;]' -v s0="$s0" -v s1="$s1" '
+/^[0-9]+,[0-9]+,/ {
+	seq = $2 + 0
+	if (first == "") first = seq
+	if (seq <= s0 || seq > s1) next
+	n++
+	if (int($1 / 8) != 0) user++
+}
+END { printf "%s %d %d\n", first, n, user }' /tmp/kmsg.after >/tmp/flood.win
+read -r first inwin user </tmp/flood.win
+dev=$((ev1 - ev0)) dlost=$((lost1 - lost0)) dmal=$((mal1 - mal0)) dseq=$((s1 - s0))
+diag "S0=$s0 S1=$s1 S1-S0=$dseq; d(events)=$dev d(lost)=$dlost d(malformed)=$dmal U=$user; oldest in buffer F=$first, $inwin records of the window still there"
+diag "$(awk -v a="$t0" -v b="$t1" -v n=$N2 'BEGIN { w = b - a; printf "write: %.2f s, %d lines/s", w, (w > 0 ? n / w : 0) }')"
+is "overflow: d(events) + d(lost) + d(malformed) + U == S1 - S0" $((dev + dlost + dmal + user)) $dseq
+check "overflow: records were lost (d(lost) > 0)" test "$dlost" -gt 0
+is "overflow: d(lost) == F - S0 - 1" $dlost $((first - s0 - 1))
+is "overflow: S1 - S0 >= $N2" $((dseq >= N2)) 1
+check "gpumond still runs after the overflow" gpumond_alive
 rm -f /tmp/flood.txt /tmp/kmsg.now /tmp/kmsg.after
 scenario_end
