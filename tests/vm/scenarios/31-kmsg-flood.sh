@@ -61,7 +61,7 @@ caught_up() {
 	[ "$_a" = "$(newest_seq /tmp/kmsg.now)" ]
 }
 check "gpumond's kmsg source has caught up before the flood" wait_for 60 caught_up ||
-	diag "state $(cat $STATE 2>/dev/null), newest $(newest_seq /tmp/kmsg.now), save: $(cat /tmp/gpumond.log | tail -n 3)"
+	diag "state $(cat $STATE 2>/dev/null), newest $(newest_seq /tmp/kmsg.now), gpumond: $(tail -n 3 /tmp/gpumond.log)"
 s0=$(state_seq)
 ev0=$(kc events) lost0=$(kc lost) mal0=$(kc malformed)
 [ "$(state_seq)" = "$s0" ] || diag "a record came while the counters were read"
