@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include "kmsg.h"
 #include "model.h"
 #include "nl_src.h"
+#include "util.h"
 #include "xid.h"
 
 struct gpumond {
@@ -444,7 +444,6 @@ int main(int argc, char **argv)
 	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
 	struct gpumond d = { .ep = -1 };
 	bool fg = false;
-	char dir[sizeof(d.cfg.socket)];
 	sigset_t sigs;
 	int c, ret, sfd, tfd;
 
@@ -519,8 +518,7 @@ int main(int argc, char **argv)
 	gpumon_klog_init(&d.klog, on_klog_event, &d);
 	start_sources(&d);
 
-	snprintf(dir, sizeof(dir), "%s", d.cfg.socket);
-	mkdir(dirname(dir), 0755);
+	gpumon_mkdir_parent(d.cfg.socket, 0755);
 	ret = gpumon_api_start(&d.api, &d.m, d.cfg.socket);
 	if (ret) {
 		syslog(LOG_ERR, "cannot serve the API on %s: %s", d.cfg.socket,

@@ -43,7 +43,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +51,7 @@
 #include <unistd.h>
 
 #include "kmsg.h"
+#include "util.h"
 
 /*
  * A record is at most CONSOLE_EXT_LOG_MAX (8192) bytes; read() with a
@@ -382,7 +382,7 @@ static enum gpumon_kmsg_resume load_state(struct gpumon_kmsg *k,
  */
 int gpumon_kmsg_save(struct gpumon_kmsg *k)
 {
-	char tmp[4096], line[128], dir[4096];
+	char tmp[4096], line[128];
 	int fd, n, err = 0;
 
 	if (!k->state || !k->have_seq ||
@@ -396,9 +396,10 @@ int gpumon_kmsg_save(struct gpumon_kmsg *k)
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", k->state) >=
 	    (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	snprintf(dir, sizeof(dir), "%s", k->state);
-	mkdir(dirname(dir), 0755);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT && !gpumon_mkdir_parent(k->state, 0755))
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			  0644);
 	if (fd < 0) {
 		err = -errno;
 		goto out;
