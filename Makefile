@@ -149,6 +149,7 @@ unit: $(UNIT_BINS)
 
 vmcheck: vmdeps
 	$(Q)$(MAKE) user bpf
+	$(Q)tests/dkms/run
 	$(Q)tests/vm/run
 
 test: check vmcheck
