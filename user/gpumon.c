@@ -43,6 +43,16 @@ static void usage(FILE *f)
 		GPUMON_DEFAULT_SOCKET);
 }
 
+/* A subcommand's arguments after its options: none are taken. */
+static bool extra_args(const char *cmd, int argc, char **argv)
+{
+	if (optind >= argc)
+		return false;
+	fprintf(stderr, "gpumon %s: unexpected argument '%s'\n", cmd,
+		argv[optind]);
+	return true;
+}
+
 static bool parse_num(const char *s, double *v)
 {
 	char *end;
@@ -89,11 +99,8 @@ static int cmd_top(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "gpumon top: unexpected argument '%s'\n",
-			argv[optind]);
+	if (extra_args("top", argc, argv))
 		return 2;
-	}
 	if (!batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "gpumon top: not a terminal; use -b for batch output\n");
 		return 2;
@@ -154,11 +161,8 @@ static int cmd_status(int argc, char **argv)
 			return 2;
 		json = true;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "gpumon status: unexpected argument '%s'\n",
-			argv[optind]);
+	if (extra_args("status", argc, argv))
 		return 2;
-	}
 	if (json)
 		return print_json("/v1/snapshot");
 	if (gpumon_ui_fetch(sock, &v, 0, err, sizeof(err))) {
@@ -202,11 +206,8 @@ static int cmd_events(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "gpumon events: unexpected argument '%s'\n",
-			argv[optind]);
+	if (extra_args("events", argc, argv))
 		return 2;
-	}
 	snprintf(path, sizeof(path), "/v1/events?after=%llu", after);
 	if (json)
 		return print_json(path);
@@ -214,14 +215,7 @@ static int cmd_events(int argc, char **argv)
 		fprintf(stderr, "gpumon: %s\n", err);
 		return 1;
 	}
-	/* reuse the view decoder with an empty snapshot */
-	{
-		json_object *snap = json_tokener_parse(
-			"{\"sources\":[],\"devices\":[]}");
-
-		c = gpumon_view_from_json(&v, snap, o);
-		json_object_put(snap);
-	}
+	c = gpumon_view_events_from_json(&v, o);
 	json_object_put(o);
 	if (c) {
 		fprintf(stderr, "gpumon: gpumond's answer lacks fields\n");

@@ -259,11 +259,30 @@ static int ep_add(struct gpumond *d, int fd, int tag)
 	return epoll_ctl(d->ep, EPOLL_CTL_ADD, fd, &e) ? -errno : 0;
 }
 
+/* The module's devices as one dump returned them. */
+struct dump_buf {
+	struct gpumon_nl_dev *devs;
+	size_t n;
+	size_t cap;
+	bool short_of_memory;	/* the list is partial: merge nothing */
+};
+
 static int dump_dev(void *ctx, const struct gpumon_nl_dev *nd)
 {
-	struct gpumond *d = ctx;
+	struct dump_buf *b = ctx;
 
-	gpumon_model_module_dev(&d->m, nd);
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct gpumon_nl_dev *nb = realloc(b->devs, cap * sizeof(*nb));
+
+		if (!nb) {
+			b->short_of_memory = true;
+			return -ENOMEM;
+		}
+		b->devs = nb;
+		b->cap = cap;
+	}
+	b->devs[b->n++] = *nd;
 	return 0;
 }
 
@@ -278,6 +297,7 @@ static void nl_close(struct gpumond *d, const char *why)
 /* Refresh the module's device list and counters; follow load/unload. */
 static void nl_poll(struct gpumond *d)
 {
+	struct dump_buf buf = { 0 };
 	uint64_t first, seq;
 	char why[160];
 	int ret;
@@ -300,16 +320,26 @@ static void nl_poll(struct gpumond *d)
 		}
 		source(d, GPUMON_SRC_NETLINK, true, "");
 	}
-	pthread_mutex_lock(&d->m.lock);
-	first = d->m.next_seq;
-	gpumon_model_dump_begin(&d->m);
-	ret = gpumon_nl_dump(d->nl, dump_dev, d);
-	if (!ret)
+	/*
+	 * The dump's round trips to the kernel happen without the model's
+	 * lock, so API readers never wait on them; the result is merged
+	 * under the lock in one go.
+	 */
+	ret = gpumon_nl_dump(d->nl, dump_dev, &buf);
+	/* a partial list would read as removed devices: try next tick */
+	if (!ret && !buf.short_of_memory) {
+		pthread_mutex_lock(&d->m.lock);
+		first = d->m.next_seq;
+		gpumon_model_dump_begin(&d->m);
+		for (size_t i = 0; i < buf.n; i++)
+			gpumon_model_module_dev(&d->m, &buf.devs[i]);
 		gpumon_model_dump_end(&d->m);
-	/* devices added or removed since the last dump */
-	for (seq = first; seq < d->m.next_seq; seq++)
-		alert(d, gpumon_model_event_at(&d->m, seq));
-	pthread_mutex_unlock(&d->m.lock);
+		/* devices added or removed since the last dump */
+		for (seq = first; seq < d->m.next_seq; seq++)
+			alert(d, gpumon_model_event_at(&d->m, seq));
+		pthread_mutex_unlock(&d->m.lock);
+	}
+	free(buf.devs);
 	if (ret == -ENOENT)
 		nl_close(d, "gpumon.ko was unloaded (netlink family gone)");
 	else if (ret) {

@@ -5,6 +5,7 @@
  * (user/lib/client.c), without a terminal.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,6 +117,24 @@ START_TEST(test_view_and_rows)
 }
 END_TEST
 
+START_TEST(test_view_events_alone)
+{
+	json_object *ev = json_tokener_parse(events_json);
+	json_object *bad = json_tokener_parse("{\"events\":7}");
+	struct gpumon_view v;
+
+	ck_assert_int_eq(gpumon_view_events_from_json(&v, ev), 0);
+	ck_assert_uint_eq(v.ndevs, 0);
+	ck_assert_uint_eq(v.nevents, 1);
+	ck_assert_uint_eq(v.events[0].seq, 8);
+	ck_assert_str_eq(v.events[0].kind, "xid");
+	gpumon_view_free(&v);
+	ck_assert_int_eq(gpumon_view_events_from_json(&v, bad), -EPROTO);
+	json_object_put(ev);
+	json_object_put(bad);
+}
+END_TEST
+
 START_TEST(test_view_rejects_bad_document)
 {
 	json_object *bad = json_tokener_parse("{\"devices\":3}");
@@ -138,6 +157,7 @@ int main(void)
 	tcase_add_test(tc, test_layout_too_many_devices);
 	tcase_add_test(tc, test_layout_tiny);
 	tcase_add_test(tc, test_view_and_rows);
+	tcase_add_test(tc, test_view_events_alone);
 	tcase_add_test(tc, test_view_rejects_bad_document);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

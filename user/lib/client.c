@@ -202,6 +202,17 @@ int gpumon_view_from_json(struct gpumon_view *v, json_object *snap,
 	return ret;
 }
 
+int gpumon_view_events_from_json(struct gpumon_view *v, json_object *events)
+{
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	ret = decode_events(v, events);
+	if (ret)
+		gpumon_view_free(v);
+	return ret;
+}
+
 void gpumon_view_free(struct gpumon_view *v)
 {
 	free(v->devs);

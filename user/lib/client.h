@@ -79,6 +79,11 @@ struct gpumon_view {
  */
 int gpumon_view_from_json(struct gpumon_view *v, json_object *snap,
 			  json_object *events);
+/**
+ * gpumon_view_events_from_json() - a view of a /v1/events document alone.
+ * Return: 0, -EPROTO when it has no events array, -ENOMEM.
+ */
+int gpumon_view_events_from_json(struct gpumon_view *v, json_object *events);
 void gpumon_view_free(struct gpumon_view *v);
 
 #endif
