@@ -18,7 +18,11 @@
  *                   BDF speed MTS width LANES [max MTS LANES]
  *                   (replaces what the sampler reads, until "clear";
  *                   the device is sampled at once)
- *   inject_thermal  ZONE TEMP_MC TRIP (a trip crossing event)
+ *   inject_thermal  ZONE_ID TEMP_MC | ZONE_ID clear
+ *                   (replaces the temperature the thermal sampler
+ *                   reads from that zone, until "clear"; the zone is
+ *                   sampled at once, so trip crossings follow)
+ *   inject_rapl     see rapl.c
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -222,19 +226,23 @@ static ssize_t gpumon_inject_thermal_write(struct file *file,
 					   const char __user *ubuf,
 					   size_t count, loff_t *ppos)
 {
-	struct gpumon_event ev;
+	char word[16];
 	int ret = -EINVAL;
+	s32 temp;
 	char *buf;
+	u32 id;
 
 	buf = gpumon_cmd_get(ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	gpumon_event_init(&ev, GPUMON_EVENT_THERMAL_TRIP, GPUMON_SEV_WARNING,
-			  NULL);
-	if (sscanf(buf, "%19s %d %u", ev.zone, &ev.temp_mc, &ev.trip) != 3)
+	if (sscanf(buf, "%u %15s", &id, word) != 2)
 		goto out_free_buf;
-	gpumon_event_emit(&ev);
-	ret = count;
+	if (!strcmp(word, "clear"))
+		ret = gpumon_thermal_inject(id, true, 0);
+	else if (!kstrtos32(word, 0, &temp))
+		ret = gpumon_thermal_inject(id, false, temp);
+	if (!ret)
+		ret = count;
 
 out_free_buf:
 	kfree(buf);
@@ -285,6 +293,7 @@ void gpumon_debugfs_init(void)
 			    &gpumon_inject_link_fops);
 	debugfs_create_file("inject_thermal", 0200, gpumon_debugfs_dir, NULL,
 			    &gpumon_inject_thermal_fops);
+	gpumon_rapl_debugfs_init(gpumon_debugfs_dir);
 }
 
 /**

@@ -12,14 +12,19 @@
 
 #include <uapi/gpumon.h>
 
+struct dentry;
 struct netlink_ext_ack;
 
 /* Most devices watched: GPUs, NVSwitches, matched endpoints and ports. */
 #define GPUMON_MAX_DEVS		256
 /* Bits of an AER status register. */
 #define GPUMON_AER_BITS		32
-/* Longest thermal zone type kept in an event. */
+/* Longest thermal zone type kept (THERMAL_NAME_LENGTH). */
 #define GPUMON_ZONE_LEN		20
+/* Longest source state reason (THERMAL_REASON, RAPL_REASON). */
+#define GPUMON_REASON_LEN	96
+/* Most trip points kept per thermal zone. */
+#define GPUMON_MAX_TRIPS	16
 
 /**
  * struct gpumon_link - one sample of a device's link registers.
@@ -141,8 +146,12 @@ struct gpumon_dev {
  * @flaps: link state changes of the device so far
  * @suppressed: link events of the device rate-limited so far
  * @zone: thermal zone type (thermal)
+ * @zone_id: thermal zone id (thermal)
  * @temp_mc: temperature, millidegrees Celsius (thermal)
- * @trip: trip point index (thermal)
+ * @trip: trip point index (thermal trips)
+ * @trip_type: enum gpumon_trip_type (thermal trips)
+ * @trip_temp: trip temperature, millidegrees Celsius (thermal trips)
+ * @trip_hyst: hysteresis applied, millidegrees Celsius (thermal trips)
  */
 struct gpumon_event {
 	u64 seq;
@@ -162,8 +171,92 @@ struct gpumon_event {
 	u64 flaps;
 	u64 suppressed;
 	char zone[GPUMON_ZONE_LEN];
+	u32 zone_id;
 	s32 temp_mc;
 	u32 trip;
+	u32 trip_type;
+	s32 trip_temp;
+	s32 trip_hyst;
+};
+
+/**
+ * struct gpumon_trip_info - one trip point of a zone, as last read.
+ * @id: trip index in the zone
+ * @type: enum gpumon_trip_type
+ * @temp: trip temperature, millidegrees Celsius
+ * @hyst: hysteresis applied (the larger of the trip's and the floor), m C
+ * @asserted: the zone is at or above the trip (not yet cleared)
+ * @crossings: upward crossings since load
+ */
+struct gpumon_trip_info {
+	u32 id;
+	u32 type;
+	s32 temp;
+	s32 hyst;
+	bool asserted;
+	u64 crossings;
+};
+
+/**
+ * struct gpumon_tz_info - a copy of one sampled thermal zone.
+ * @id: zone id, the N of /sys/class/thermal/thermal_zoneN
+ * @type: zone type ("acpitz", "x86_pkg_temp", ...)
+ * @state: enum gpumon_dev_state (PRESENT or REMOVED)
+ * @temp_valid: @temp and @temp_max hold a sample
+ * @temp: last temperature sampled, millidegrees Celsius
+ * @temp_max: highest temperature sampled since load, m C
+ * @samples: temperature reads since load
+ * @read_errors: temperature reads that failed
+ * @ntrips: entries of @trips used
+ * @trips: its trip points
+ */
+struct gpumon_tz_info {
+	u32 id;
+	char type[GPUMON_ZONE_LEN];
+	u32 state;
+	bool temp_valid;
+	s32 temp;
+	s32 temp_max;
+	u64 samples;
+	u64 read_errors;
+	unsigned int ntrips;
+	struct gpumon_trip_info trips[GPUMON_MAX_TRIPS];
+};
+
+/**
+ * struct gpumon_rapl_info - a copy of one RAPL energy domain.
+ * @pkg: physical package id
+ * @domain: enum gpumon_rapl_domain
+ * @injected: readings come from debugfs, not the MSR
+ * @esu: energy status unit: one count is 1/2^@esu J
+ * @energy_uj: energy counted since load, uJ
+ * @window_valid: the fields below up to @window_end_ns hold a window
+ * @min_mw: lowest power of one sample in the last window, mW
+ * @avg_mw: energy over time in the last window, mW
+ * @max_mw: highest power of one sample in the last window, mW
+ * @window_ns: length of the last window, ns
+ * @window_samples: samples in it
+ * @window_end_ns: CLOCK_MONOTONIC of its end, ns
+ * @peak_mw: highest power of one sample since load, mW
+ * @samples: samples since load
+ * @wraps: wraparounds of the 32-bit energy counter
+ */
+struct gpumon_rapl_info {
+	u32 pkg;
+	u32 domain;
+	bool injected;
+	u32 esu;
+	u64 energy_uj;
+	bool window_valid;
+	u32 min_mw;
+	u32 avg_mw;
+	u32 max_mw;
+	u64 window_ns;
+	u32 window_samples;
+	u64 window_end_ns;
+	u32 peak_mw;
+	u64 samples;
+	u64 wraps;
 };
 
 /* devices.c */
@@ -202,6 +295,28 @@ unsigned int gpumon_link_interval(void);
 void gpumon_link_set_interval(unsigned int ms);
 void gpumon_link_sample(struct gpumon_dev *gdev);
 void gpumon_link_stats(u64 *samples, u64 *ns);
+
+/* thermal.c */
+int gpumon_thermal_init(const char *types);
+void gpumon_thermal_exit(void);
+void gpumon_thermal_kick(void);
+int gpumon_thermal_set_types(const char *types,
+			     struct netlink_ext_ack *extack);
+size_t gpumon_thermal_types_get(char *buf, size_t size);
+void gpumon_thermal_set_hyst(u32 mc);
+u32 gpumon_thermal_hyst(void);
+int gpumon_thermal_zone_at(unsigned int idx, struct gpumon_tz_info *out);
+u32 gpumon_thermal_state(char *reason, size_t size);
+int gpumon_thermal_inject(u32 id, bool clear, s32 temp_mc);
+
+/* rapl.c */
+int gpumon_rapl_init(void);
+void gpumon_rapl_exit(void);
+unsigned int gpumon_rapl_period(void);
+void gpumon_rapl_set_period(unsigned int ms);
+int gpumon_rapl_domain_at(unsigned int idx, struct gpumon_rapl_info *out);
+u32 gpumon_rapl_state(char *reason, size_t size);
+void gpumon_rapl_debugfs_init(struct dentry *dir);
 
 /* netlink.c */
 int gpumon_nl_init(void);

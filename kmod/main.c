@@ -20,6 +20,11 @@ module_param(match, charp, 0444);
 MODULE_PARM_DESC(match,
 		 "Extra endpoints to watch besides NVIDIA GPUs and NVSwitches: comma-separated items, each VVVV:DDDD (vendor:device, hex), VVVV:* (any device of a vendor), class=0xCCCCCC (24-bit class code), class=0xCCCC (base class and subclass) or DDDD:BB:DD.F (PCI address, hex); e.g. match=1af4:1041,class=0x020000,0000:03:00.0");
 
+static char *thermal_types;
+module_param(thermal_types, charp, 0444);
+MODULE_PARM_DESC(thermal_types,
+		 "Thermal zones to sample, by type, comma-separated (e.g. thermal_types=x86_pkg_temp,acpitz); default all");
+
 static int __init gpumon_init(void)
 {
 	int ret;
@@ -34,14 +39,19 @@ static int __init gpumon_init(void)
 
 	gpumon_link_init();
 	gpumon_debugfs_init();
+	/* Both report, and carry on, when what they read is absent. */
+	gpumon_thermal_init(thermal_types);
+	gpumon_rapl_init();
 
 	ret = gpumon_aer_init();
 	if (ret)
-		goto err_remove_debugfs;
+		goto err_stop_sources;
 
 	return 0;
 
-err_remove_debugfs:
+err_stop_sources:
+	gpumon_rapl_exit();
+	gpumon_thermal_exit();
 	gpumon_debugfs_exit();
 	gpumon_link_exit();
 	gpumon_devs_exit();
@@ -54,7 +64,8 @@ err_out:
 
 /*
  * Reverse order: stop every producer of events (the AER probe, debugfs
- * injection, the sampler, the bus notifier, which also drops the device
+ * injection, the RAPL and thermal samplers, the link sampler, the bus
+ * notifier, which also drops the device
  * references), send what they queued, then unregister the family
  * (listeners still attached are simply dropped from the group).
  */
@@ -62,6 +73,8 @@ static void __exit gpumon_exit(void)
 {
 	gpumon_aer_exit();
 	gpumon_debugfs_exit();
+	gpumon_rapl_exit();
+	gpumon_thermal_exit();
 	gpumon_link_exit();
 	gpumon_devs_exit();
 	gpumon_events_flush();

@@ -4,9 +4,13 @@
  *
  * GPUMON_CMD_DEV_GET: dump of every watched device, or one device named
  * by GPUMON_A_BDF: identity, topology, state, AER and link counters.
- * GPUMON_CMD_CONFIG_GET / _SET: sampling interval and match list.
+ * GPUMON_CMD_CONFIG_GET / _SET: sampling interval, match list, thermal
+ * zone types and hysteresis floor, RAPL sampling period.
  * GPUMON_CMD_COUNTERS_RESET: zero one device's counters, or all.
- * GPUMON_CMD_STATS_GET: last sequence number, events lost per kind.
+ * GPUMON_CMD_STATS_GET: last sequence number, events lost per kind,
+ * sampling cost, thermal and RAPL source state.
+ * GPUMON_CMD_THERMAL_GET: dump of the thermal zones sampled.
+ * GPUMON_CMD_POWER_GET: dump of the RAPL energy domains.
  * GPUMON_CMD_EVENT: notification on the "events" group, one per event.
  *
  * Reads are open to all users; _SET and _RESET need CAP_NET_ADMIN
@@ -52,11 +56,27 @@ static struct netlink_range_validation gpumon_interval_range = {
 	.max	= GPUMON_INTERVAL_MAX_MS,
 };
 
-static const struct nla_policy gpumon_config_policy[GPUMON_A_MATCH + 1] = {
+static struct netlink_range_validation gpumon_hyst_range = {
+	.min	= 0,
+	.max	= GPUMON_THERMAL_HYST_MAX_MC,
+};
+
+static struct netlink_range_validation gpumon_rapl_period_range = {
+	.min	= GPUMON_RAPL_PERIOD_MIN_MS,
+	.max	= GPUMON_RAPL_PERIOD_MAX_MS,
+};
+
+static const struct nla_policy gpumon_config_policy[GPUMON_A_RAPL_PERIOD_MS + 1] = {
 	[GPUMON_A_INTERVAL_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
 							&gpumon_interval_range),
 	[GPUMON_A_MATCH]	= { .type = NLA_NUL_STRING,
 				    .len = GPUMON_MATCH_LEN - 1 },
+	[GPUMON_A_THERMAL_TYPES] = { .type = NLA_NUL_STRING,
+				     .len = GPUMON_THERMAL_TYPES_LEN - 1 },
+	[GPUMON_A_THERMAL_HYST_MC] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &gpumon_hyst_range),
+	[GPUMON_A_RAPL_PERIOD_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&gpumon_rapl_period_range),
 };
 
 static struct genl_family gpumon_nl_family;
@@ -296,15 +316,18 @@ static int gpumon_nl_dev_get_dumpit(struct sk_buff *skb,
 static int gpumon_nl_config_get_doit(struct sk_buff *skb,
 				     struct genl_info *info)
 {
+	char *match, *types;
 	struct sk_buff *msg;
-	char *match;
 	void *hdr;
 	int ret = -EMSGSIZE;
 
-	match = kmalloc(GPUMON_MATCH_LEN, GFP_KERNEL);
+	match = kmalloc(GPUMON_MATCH_LEN + GPUMON_THERMAL_TYPES_LEN,
+			GFP_KERNEL);
 	if (!match)
 		return -ENOMEM;
+	types = match + GPUMON_MATCH_LEN;
 	gpumon_match_get(match, GPUMON_MATCH_LEN);
+	gpumon_thermal_types_get(types, GPUMON_THERMAL_TYPES_LEN);
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg) {
@@ -316,7 +339,10 @@ static int gpumon_nl_config_get_doit(struct sk_buff *skb,
 	if (!hdr)
 		goto err_free_msg;
 	if (nla_put_u32(msg, GPUMON_A_INTERVAL_MS, gpumon_link_interval()) ||
-	    nla_put_string(msg, GPUMON_A_MATCH, match))
+	    nla_put_string(msg, GPUMON_A_MATCH, match) ||
+	    nla_put_string(msg, GPUMON_A_THERMAL_TYPES, types) ||
+	    nla_put_u32(msg, GPUMON_A_THERMAL_HYST_MC, gpumon_thermal_hyst()) ||
+	    nla_put_u32(msg, GPUMON_A_RAPL_PERIOD_MS, gpumon_rapl_period()))
 		goto err_free_msg;
 	genlmsg_end(msg, hdr);
 	kfree(match);
@@ -334,13 +360,17 @@ static int gpumon_nl_config_set_doit(struct sk_buff *skb,
 {
 	struct nlattr *interval = info->attrs[GPUMON_A_INTERVAL_MS];
 	struct nlattr *match = info->attrs[GPUMON_A_MATCH];
+	struct nlattr *types = info->attrs[GPUMON_A_THERMAL_TYPES];
+	struct nlattr *hyst = info->attrs[GPUMON_A_THERMAL_HYST_MC];
+	struct nlattr *period = info->attrs[GPUMON_A_RAPL_PERIOD_MS];
 	int ret;
 
-	if (!interval && !match) {
+	if (!interval && !match && !types && !hyst && !period) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to set: give INTERVAL_MS and/or MATCH");
+			       "nothing to set: give INTERVAL_MS, MATCH, THERMAL_TYPES, THERMAL_HYST_MC or RAPL_PERIOD_MS");
 		return -EINVAL;
 	}
+	/* The two lists are checked before anything changes. */
 	if (match) {
 		ret = gpumon_match_set(nla_data(match), info->extack);
 		if (ret) {
@@ -348,8 +378,21 @@ static int gpumon_nl_config_set_doit(struct sk_buff *skb,
 			return ret;
 		}
 	}
-	if (interval)
+	if (types) {
+		ret = gpumon_thermal_set_types(nla_data(types), info->extack);
+		if (ret) {
+			NL_SET_BAD_ATTR(info->extack, types);
+			return ret;
+		}
+	}
+	if (hyst)
+		gpumon_thermal_set_hyst(nla_get_u32(hyst));
+	if (period)
+		gpumon_rapl_set_period(nla_get_u32(period));
+	if (interval) {
 		gpumon_link_set_interval(nla_get_u32(interval));
+		gpumon_thermal_kick();
+	}
 	return 0;
 }
 
@@ -378,10 +421,12 @@ static int gpumon_nl_counters_reset_doit(struct sk_buff *skb,
 static int gpumon_nl_stats_get_doit(struct sk_buff *skb,
 				    struct genl_info *info)
 {
+	char reason[GPUMON_REASON_LEN];
 	u64 n, samples, sample_ns;
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	unsigned int kind;
+	u32 state;
 	void *hdr;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -399,6 +444,14 @@ static int gpumon_nl_stats_get_doit(struct sk_buff *skb,
 	gpumon_link_stats(&samples, &sample_ns);
 	if (nla_put_u64_64bit(msg, GPUMON_A_SAMPLES, samples, GPUMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, GPUMON_A_SAMPLE_NS, sample_ns, GPUMON_A_PAD))
+		goto err_free_msg;
+	state = gpumon_thermal_state(reason, sizeof(reason));
+	if (nla_put_u32(msg, GPUMON_A_THERMAL_STATE, state) ||
+	    nla_put_string(msg, GPUMON_A_THERMAL_REASON, reason))
+		goto err_free_msg;
+	state = gpumon_rapl_state(reason, sizeof(reason));
+	if (nla_put_u32(msg, GPUMON_A_RAPL_STATE, state) ||
+	    nla_put_string(msg, GPUMON_A_RAPL_REASON, reason))
 		goto err_free_msg;
 	for (kind = 0; kind < __GPUMON_EVENT_MAX; kind++) {
 		n = gpumon_event_lost_kind(kind);
@@ -418,6 +471,131 @@ static int gpumon_nl_stats_get_doit(struct sk_buff *skb,
 err_free_msg:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
+}
+
+static int gpumon_nl_put_trip(struct sk_buff *skb,
+			      const struct gpumon_trip_info *t)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, GPUMON_A_THERMAL_TRIPS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, GPUMON_A_TRIP_ID, t->id) ||
+	    nla_put_u32(skb, GPUMON_A_TRIP_TYPE, t->type) ||
+	    nla_put_s32(skb, GPUMON_A_TRIP_TEMP, t->temp) ||
+	    nla_put_s32(skb, GPUMON_A_TRIP_HYST, t->hyst) ||
+	    nla_put_u32(skb, GPUMON_A_TRIP_ASSERTED, t->asserted) ||
+	    nla_put_u64_64bit(skb, GPUMON_A_TRIP_CROSSINGS, t->crossings,
+			      GPUMON_A_TRIP_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int gpumon_nl_fill_zone(struct sk_buff *skb,
+			       const struct gpumon_tz_info *tz,
+			       u32 portid, u32 seq)
+{
+	unsigned int i;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &gpumon_nl_family, NLM_F_MULTI,
+			  GPUMON_CMD_THERMAL_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, GPUMON_A_THERMAL_ZONE_ID, tz->id) ||
+	    nla_put_string(skb, GPUMON_A_THERMAL_ZONE, tz->type) ||
+	    nla_put_u32(skb, GPUMON_A_STATE, tz->state) ||
+	    (tz->temp_valid &&
+	     (nla_put_s32(skb, GPUMON_A_THERMAL_TEMP, tz->temp) ||
+	      nla_put_s32(skb, GPUMON_A_THERMAL_TEMP_MAX, tz->temp_max))) ||
+	    nla_put_u64_64bit(skb, GPUMON_A_SAMPLES, tz->samples,
+			      GPUMON_A_PAD) ||
+	    nla_put_u64_64bit(skb, GPUMON_A_THERMAL_READ_ERRORS,
+			      tz->read_errors, GPUMON_A_PAD))
+		goto err_cancel_msg;
+	for (i = 0; i < tz->ntrips; i++)
+		if (gpumon_nl_put_trip(skb, &tz->trips[i]))
+			goto err_cancel_msg;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel_msg:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int gpumon_nl_thermal_get_dumpit(struct sk_buff *skb,
+					struct netlink_callback *cb)
+{
+	unsigned int idx = cb->args[0];
+	struct gpumon_tz_info *tz;
+
+	tz = kmalloc(sizeof(*tz), GFP_KERNEL);
+	if (!tz)
+		return -ENOMEM;
+	for (; !gpumon_thermal_zone_at(idx, tz); idx++)
+		if (gpumon_nl_fill_zone(skb, tz, NETLINK_CB(cb->skb).portid,
+					cb->nlh->nlmsg_seq))
+			break;
+	kfree(tz);
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int gpumon_nl_fill_rapl(struct sk_buff *skb,
+			       const struct gpumon_rapl_info *r,
+			       u32 portid, u32 seq)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &gpumon_nl_family, NLM_F_MULTI,
+			  GPUMON_CMD_POWER_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, GPUMON_A_RAPL_PKG, r->pkg) ||
+	    nla_put_u32(skb, GPUMON_A_RAPL_DOMAIN, r->domain) ||
+	    (r->injected && nla_put_flag(skb, GPUMON_A_RAPL_INJECTED)) ||
+	    nla_put_u32(skb, GPUMON_A_RAPL_ESU, r->esu) ||
+	    nla_put_u64_64bit(skb, GPUMON_A_RAPL_ENERGY_UJ, r->energy_uj,
+			      GPUMON_A_PAD) ||
+	    (r->window_valid &&
+	     (nla_put_u32(skb, GPUMON_A_RAPL_POWER_MIN_MW, r->min_mw) ||
+	      nla_put_u32(skb, GPUMON_A_RAPL_POWER_AVG_MW, r->avg_mw) ||
+	      nla_put_u32(skb, GPUMON_A_RAPL_POWER_MAX_MW, r->max_mw) ||
+	      nla_put_u64_64bit(skb, GPUMON_A_RAPL_WINDOW_NS, r->window_ns,
+				GPUMON_A_PAD) ||
+	      nla_put_u32(skb, GPUMON_A_RAPL_WINDOW_SAMPLES,
+			  r->window_samples) ||
+	      nla_put_u64_64bit(skb, GPUMON_A_RAPL_WINDOW_END_NS,
+				r->window_end_ns, GPUMON_A_PAD))) ||
+	    nla_put_u32(skb, GPUMON_A_RAPL_PEAK_MW, r->peak_mw) ||
+	    nla_put_u64_64bit(skb, GPUMON_A_RAPL_SAMPLES, r->samples,
+			      GPUMON_A_PAD) ||
+	    nla_put_u64_64bit(skb, GPUMON_A_RAPL_WRAPS, r->wraps,
+			      GPUMON_A_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int gpumon_nl_power_get_dumpit(struct sk_buff *skb,
+				      struct netlink_callback *cb)
+{
+	unsigned int idx = cb->args[0];
+	struct gpumon_rapl_info r;
+
+	for (; !gpumon_rapl_domain_at(idx, &r); idx++)
+		if (gpumon_nl_fill_rapl(skb, &r, NETLINK_CB(cb->skb).portid,
+					cb->nlh->nlmsg_seq))
+			break;
+	cb->args[0] = idx;
+	return skb->len;
 }
 
 /**
@@ -468,9 +646,21 @@ void gpumon_nl_notify(const struct gpumon_event *ev)
 			goto err_free_msg;
 		break;
 	case GPUMON_EVENT_THERMAL_TRIP:
-		if (nla_put_string(msg, GPUMON_A_THERMAL_ZONE, ev->zone) ||
-		    nla_put_s32(msg, GPUMON_A_THERMAL_TEMP, ev->temp_mc) ||
-		    nla_put_u32(msg, GPUMON_A_THERMAL_TRIP, ev->trip))
+	case GPUMON_EVENT_THERMAL_TRIP_CLEARED:
+		if (nla_put_u32(msg, GPUMON_A_THERMAL_TRIP, ev->trip) ||
+		    nla_put_u32(msg, GPUMON_A_THERMAL_TRIP_TYPE,
+				ev->trip_type) ||
+		    nla_put_s32(msg, GPUMON_A_THERMAL_TRIP_TEMP,
+				ev->trip_temp) ||
+		    nla_put_s32(msg, GPUMON_A_THERMAL_TRIP_HYST,
+				ev->trip_hyst) ||
+		    nla_put_s32(msg, GPUMON_A_THERMAL_TEMP, ev->temp_mc))
+			goto err_free_msg;
+		fallthrough;
+	case GPUMON_EVENT_THERMAL_ZONE_ADDED:
+	case GPUMON_EVENT_THERMAL_ZONE_REMOVED:
+		if (nla_put_u32(msg, GPUMON_A_THERMAL_ZONE_ID, ev->zone_id) ||
+		    nla_put_string(msg, GPUMON_A_THERMAL_ZONE, ev->zone))
 			goto err_free_msg;
 		break;
 	default:
@@ -513,7 +703,7 @@ static const struct genl_ops gpumon_nl_ops[] = {
 		.cmd	= GPUMON_CMD_CONFIG_SET,
 		.doit	= gpumon_nl_config_set_doit,
 		.policy	= gpumon_config_policy,
-		.maxattr = GPUMON_A_MATCH,
+		.maxattr = GPUMON_A_RAPL_PERIOD_MS,
 		.flags	= GENL_ADMIN_PERM,
 	},
 	{
@@ -526,6 +716,18 @@ static const struct genl_ops gpumon_nl_ops[] = {
 	{
 		.cmd	= GPUMON_CMD_STATS_GET,
 		.doit	= gpumon_nl_stats_get_doit,
+		.policy	= gpumon_none_policy,
+		.maxattr = GPUMON_A_PAD,
+	},
+	{
+		.cmd	= GPUMON_CMD_THERMAL_GET,
+		.dumpit	= gpumon_nl_thermal_get_dumpit,
+		.policy	= gpumon_none_policy,
+		.maxattr = GPUMON_A_PAD,
+	},
+	{
+		.cmd	= GPUMON_CMD_POWER_GET,
+		.dumpit	= gpumon_nl_power_get_dumpit,
 		.policy	= gpumon_none_policy,
 		.maxattr = GPUMON_A_PAD,
 	},

@@ -75,8 +75,15 @@ enum gpumon_aer_severity {
  *	sysfs remove)
  * @GPUMON_EVENT_DEV_ADDED: a watched device appeared (hotplug, rescan)
  * @GPUMON_EVENT_DRIVER_UNBOUND: the device's driver was unbound
- * @GPUMON_EVENT_THERMAL_TRIP: a thermal trip point was crossed
- *	(THERMAL_ZONE, THERMAL_TEMP, THERMAL_TRIP)
+ * @GPUMON_EVENT_THERMAL_TRIP: a thermal zone's temperature rose to a trip
+ *	point (THERMAL_ZONE_ID, THERMAL_ZONE, THERMAL_TEMP, THERMAL_TRIP,
+ *	THERMAL_TRIP_TYPE, THERMAL_TRIP_TEMP, THERMAL_TRIP_HYST)
+ * @GPUMON_EVENT_THERMAL_TRIP_CLEARED: it fell below the trip point less
+ *	the hysteresis again (same attributes)
+ * @GPUMON_EVENT_THERMAL_ZONE_ADDED: a thermal zone appeared after load
+ *	(THERMAL_ZONE_ID, THERMAL_ZONE)
+ * @GPUMON_EVENT_THERMAL_ZONE_REMOVED: a sampled zone went away (its
+ *	driver was unbound or unloaded); its counters are kept
  */
 enum gpumon_event_kind {
 	GPUMON_EVENT_UNSPEC,
@@ -90,6 +97,9 @@ enum gpumon_event_kind {
 	GPUMON_EVENT_DEV_ADDED,
 	GPUMON_EVENT_DRIVER_UNBOUND,
 	GPUMON_EVENT_THERMAL_TRIP,
+	GPUMON_EVENT_THERMAL_TRIP_CLEARED,
+	GPUMON_EVENT_THERMAL_ZONE_ADDED,
+	GPUMON_EVENT_THERMAL_ZONE_REMOVED,
 
 	__GPUMON_EVENT_MAX,
 	GPUMON_EVENT_MAX = __GPUMON_EVENT_MAX - 1
@@ -127,12 +137,77 @@ enum gpumon_dev_state {
 	GPUMON_STATE_MAX = __GPUMON_STATE_MAX - 1
 };
 
+/**
+ * enum gpumon_trip_type - thermal trip point type (GPUMON_A_THERMAL_TRIP_TYPE).
+ * @GPUMON_TRIP_ACTIVE: turn on active cooling (fans)
+ * @GPUMON_TRIP_PASSIVE: throttle (passive cooling)
+ * @GPUMON_TRIP_HOT: the platform is told the zone is hot
+ * @GPUMON_TRIP_CRITICAL: the kernel shuts the machine down
+ *
+ * The values are the kernel's enum thermal_trip_type
+ * (include/linux/thermal.h, uapi/linux/thermal.h in 6.12), as the
+ * "thermal" generic netlink family reports them.
+ */
+enum gpumon_trip_type {
+	GPUMON_TRIP_ACTIVE,
+	GPUMON_TRIP_PASSIVE,
+	GPUMON_TRIP_HOT,
+	GPUMON_TRIP_CRITICAL,
+
+	__GPUMON_TRIP_MAX,
+	GPUMON_TRIP_MAX = __GPUMON_TRIP_MAX - 1
+};
+
+/**
+ * enum gpumon_source_state - whether a module source runs (STATS_GET).
+ * @GPUMON_SOURCE_ON: sampling
+ * @GPUMON_SOURCE_ABSENT: the kernel or the machine lacks what it reads
+ *	(no thermal netlink, no RAPL MSRs); the reason says which
+ * @GPUMON_SOURCE_ERROR: it failed; the reason gives the error
+ */
+enum gpumon_source_state {
+	GPUMON_SOURCE_ON,
+	GPUMON_SOURCE_ABSENT,
+	GPUMON_SOURCE_ERROR,
+
+	__GPUMON_SOURCE_MAX,
+	GPUMON_SOURCE_MAX = __GPUMON_SOURCE_MAX - 1
+};
+
+/**
+ * enum gpumon_rapl_domain - RAPL energy domain (GPUMON_A_RAPL_DOMAIN).
+ * @GPUMON_RAPL_PACKAGE: the CPU package (Intel MSR_PKG_ENERGY_STATUS
+ *	0x611, AMD MSR_AMD_PKG_ENERGY_STATUS 0xc001029b)
+ * @GPUMON_RAPL_DRAM: the memory attached to it (Intel
+ *	MSR_DRAM_ENERGY_STATUS 0x619; AMD has none)
+ *
+ * Intel SDM vol. 3B sec 15.10 "Platform Specific Power Management
+ * Support"; AMD PPR for family 19h, MSRC001_029B.
+ */
+enum gpumon_rapl_domain {
+	GPUMON_RAPL_UNSPEC,
+	GPUMON_RAPL_PACKAGE,
+	GPUMON_RAPL_DRAM,
+
+	__GPUMON_RAPL_MAX,
+	GPUMON_RAPL_MAX = __GPUMON_RAPL_MAX - 1
+};
+
 /* Sampling interval bounds and default, GPUMON_A_INTERVAL_MS. */
 #define GPUMON_INTERVAL_MIN_MS		10
 #define GPUMON_INTERVAL_MAX_MS		60000
 #define GPUMON_INTERVAL_DEFAULT_MS	1000
 /* Longest match list, GPUMON_A_MATCH, with the NUL. */
 #define GPUMON_MATCH_LEN		512
+/* Longest thermal zone type list, GPUMON_A_THERMAL_TYPES, with the NUL. */
+#define GPUMON_THERMAL_TYPES_LEN	256
+/* Thermal hysteresis floor, GPUMON_A_THERMAL_HYST_MC: bounds, default. */
+#define GPUMON_THERMAL_HYST_MAX_MC	20000
+#define GPUMON_THERMAL_HYST_DEFAULT_MC	2000
+/* RAPL energy sampling period, GPUMON_A_RAPL_PERIOD_MS. */
+#define GPUMON_RAPL_PERIOD_MIN_MS	1
+#define GPUMON_RAPL_PERIOD_MAX_MS	1000
+#define GPUMON_RAPL_PERIOD_DEFAULT_MS	10
 
 enum gpumon_cmd {
 	GPUMON_CMD_UNSPEC,
@@ -156,18 +231,37 @@ enum gpumon_cmd {
 	 */
 	GPUMON_CMD_EVENT,
 	/*
-	 * GPUMON_CMD_CONFIG_GET: INTERVAL_MS and MATCH.  Open to all.
-	 * GPUMON_CMD_CONFIG_SET: set INTERVAL_MS and/or MATCH (the match
-	 * list is replaced and the bus rescanned).  CAP_NET_ADMIN.
+	 * GPUMON_CMD_CONFIG_GET: INTERVAL_MS, MATCH, THERMAL_TYPES,
+	 * THERMAL_HYST_MC and RAPL_PERIOD_MS.  Open to all.
+	 * GPUMON_CMD_CONFIG_SET: set any of them (the match list is
+	 * replaced and the bus rescanned; the thermal zones are chosen
+	 * again).  CAP_NET_ADMIN.
 	 * GPUMON_CMD_COUNTERS_RESET: zero the AER and link counters of the
 	 * device named by BDF, or of every device.  CAP_NET_ADMIN.
 	 * GPUMON_CMD_STATS_GET: LAST_SEQ, EVENTS_LOST and one DROPS nest per
-	 * event kind with losses.  Open to all.
+	 * event kind with losses; SAMPLES and SAMPLE_NS; THERMAL_STATE and
+	 * THERMAL_REASON, RAPL_STATE and RAPL_REASON.  Open to all.
 	 */
 	GPUMON_CMD_CONFIG_GET,
 	GPUMON_CMD_CONFIG_SET,
 	GPUMON_CMD_COUNTERS_RESET,
 	GPUMON_CMD_STATS_GET,
+	/*
+	 * GPUMON_CMD_THERMAL_GET: dump, one reply per thermal zone sampled
+	 * (removed ones too, with STATE REMOVED): THERMAL_ZONE_ID,
+	 * THERMAL_ZONE, STATE, THERMAL_TEMP (last sample), THERMAL_TEMP_MAX,
+	 * THERMAL_READ_ERRORS, SAMPLES and one THERMAL_TRIPS nest per trip
+	 * point.  Open to all.
+	 */
+	GPUMON_CMD_THERMAL_GET,
+	/*
+	 * GPUMON_CMD_POWER_GET: dump, one reply per RAPL domain: RAPL_PKG,
+	 * RAPL_DOMAIN, RAPL_INJECTED, RAPL_ESU, RAPL_ENERGY_UJ, the last
+	 * complete window (RAPL_POWER_MIN_MW, _AVG_MW, _MAX_MW,
+	 * RAPL_WINDOW_NS, RAPL_WINDOW_SAMPLES, RAPL_WINDOW_END_NS),
+	 * RAPL_PEAK_MW, RAPL_SAMPLES and RAPL_WRAPS.  Open to all.
+	 */
+	GPUMON_CMD_POWER_GET,
 
 	__GPUMON_CMD_MAX,
 	GPUMON_CMD_MAX = __GPUMON_CMD_MAX - 1
@@ -221,6 +315,44 @@ enum gpumon_attr {
 				 */
 	GPUMON_A_SAMPLES,	/* u64, link sampling passes since load */
 	GPUMON_A_SAMPLE_NS,	/* u64, time spent in them, ns */
+	GPUMON_A_THERMAL_ZONE_ID,	/* u32, thermal zone id (the N of
+					 * /sys/class/thermal/thermal_zoneN)
+					 */
+	GPUMON_A_THERMAL_TRIP_TYPE,	/* u32, enum gpumon_trip_type */
+	GPUMON_A_THERMAL_TRIP_TEMP,	/* s32, millidegrees Celsius */
+	GPUMON_A_THERMAL_TRIP_HYST,	/* s32, hysteresis applied, m degC */
+	GPUMON_A_THERMAL_TEMP_MAX,	/* s32, highest sampled since load */
+	GPUMON_A_THERMAL_TRIPS,		/* nest, multi: enum
+					 * gpumon_trip_attr, one per trip
+					 */
+	GPUMON_A_THERMAL_READ_ERRORS,	/* u64, failed temperature reads */
+	GPUMON_A_THERMAL_TYPES,		/* string, zone types to sample,
+					 * comma-separated; "" for all
+					 */
+	GPUMON_A_THERMAL_HYST_MC,	/* u32, hysteresis floor, m degC: used
+					 * when a trip's own is smaller
+					 */
+	GPUMON_A_THERMAL_STATE,		/* u32, enum gpumon_source_state */
+	GPUMON_A_THERMAL_REASON,	/* string, why off, or what it does */
+	GPUMON_A_RAPL_PKG,		/* u32, physical package id */
+	GPUMON_A_RAPL_DOMAIN,		/* u32, enum gpumon_rapl_domain */
+	GPUMON_A_RAPL_INJECTED,		/* flag, readings come from debugfs */
+	GPUMON_A_RAPL_ESU,		/* u32, energy status unit: one count
+					 * is 1/2^ESU J
+					 */
+	GPUMON_A_RAPL_ENERGY_UJ,	/* u64, energy since load, uJ */
+	GPUMON_A_RAPL_POWER_MIN_MW,	/* u32, last window: lowest sample */
+	GPUMON_A_RAPL_POWER_AVG_MW,	/* u32, energy / time over it */
+	GPUMON_A_RAPL_POWER_MAX_MW,	/* u32, highest sample */
+	GPUMON_A_RAPL_WINDOW_NS,	/* u64, its length, ns */
+	GPUMON_A_RAPL_WINDOW_SAMPLES,	/* u32, samples in it */
+	GPUMON_A_RAPL_WINDOW_END_NS,	/* u64, CLOCK_MONOTONIC of its end */
+	GPUMON_A_RAPL_PEAK_MW,		/* u32, highest sample since load */
+	GPUMON_A_RAPL_SAMPLES,		/* u64, samples since load */
+	GPUMON_A_RAPL_WRAPS,		/* u64, 32-bit counter wraparounds */
+	GPUMON_A_RAPL_PERIOD_MS,	/* u32, energy sampling period, ms */
+	GPUMON_A_RAPL_STATE,		/* u32, enum gpumon_source_state */
+	GPUMON_A_RAPL_REASON,		/* string, why off, or what it does */
 
 	__GPUMON_A_MAX,
 	GPUMON_A_MAX = __GPUMON_A_MAX - 1
@@ -277,6 +409,26 @@ enum gpumon_drop_attr {
 
 	__GPUMON_A_DROP_MAX,
 	GPUMON_A_DROP_MAX = __GPUMON_A_DROP_MAX - 1
+};
+
+/*
+ * One trip point of a thermal zone, in GPUMON_A_THERMAL_TRIPS.  A trip
+ * is asserted when the temperature reaches TEMP and cleared when it falls
+ * below TEMP - HYST, HYST being the larger of the trip's own hysteresis
+ * and GPUMON_A_THERMAL_HYST_MC.
+ */
+enum gpumon_trip_attr {
+	GPUMON_A_TRIP_UNSPEC,
+	GPUMON_A_TRIP_PAD,
+	GPUMON_A_TRIP_ID,	/* u32, trip index in the zone */
+	GPUMON_A_TRIP_TYPE,	/* u32, enum gpumon_trip_type */
+	GPUMON_A_TRIP_TEMP,	/* s32, millidegrees Celsius */
+	GPUMON_A_TRIP_HYST,	/* s32, hysteresis applied, m degC */
+	GPUMON_A_TRIP_ASSERTED,	/* u32, 0/1: at or above it now */
+	GPUMON_A_TRIP_CROSSINGS, /* u64, upward crossings since load */
+
+	__GPUMON_A_TRIP_MAX,
+	GPUMON_A_TRIP_MAX = __GPUMON_A_TRIP_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_GPUMON_H */
