@@ -156,6 +156,16 @@ inject_cor() {
 }
 
 # ---- module and daemon ----
+# tz_set C: the temperature of the guest's ACPI thermal zone ("acpitz",
+# tests/vm/thermal-zone.asl), in degrees Celsius 0-255: CMOS RAM byte
+# 0x78, which its _TMP method reads.  tz_path: its sysfs folder.
+tz_set() {
+	printf '\170' | dd of=/dev/port bs=1 seek=112 count=1 conv=notrunc 2>/dev/null &&
+	printf "\\$(printf %o "$1")" |
+		dd of=/dev/port bs=1 seek=113 count=1 conv=notrunc 2>/dev/null
+}
+tz_path() { grep -l '^acpitz$' /sys/class/thermal/thermal_zone*/type 2>/dev/null | head -n 1 | xargs -r dirname; }
+
 mod_loaded() { grep -q '^gpumon ' /proc/modules; }
 mod_load() { insmod $KO match=$MATCH "$@"; }
 mod_unload() { ! mod_loaded || rmmod gpumon; }

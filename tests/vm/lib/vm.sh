@@ -29,6 +29,8 @@
 #   03:00.0 gpu0 virtio-net-pci aer=on (1af4:1041, the GPU stand-in)
 #   00:02.0 rp2  pcie-root-port
 #   04:00.0 rng0 virtio-rng-pci (1af4:1044, must not be matched)
+# plus one ACPI thermal zone, "acpitz" (tests/vm/thermal-zone.asl), whose
+# temperature the guest sets in CMOS RAM.
 
 VM_TOP=${VM_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 VM_O=${O:-build}
@@ -216,10 +218,15 @@ vm_helper_static() {
 }
 
 # vm_helpers: the static helpers run in the guest (AER injection, raw
-# netlink requests).
+# netlink requests) and the ACPI table of its thermal zone.
 vm_helpers() {
 	local src=$VM_TOP/tests/vm/aer-inject.c out=$VM_O/vm/aer-inject
+	local asl=$VM_TOP/tests/vm/thermal-zone.asl aml=$VM_O/vm/thermal-zone.aml
 	mkdir -p "$VM_O/vm"
+	if ! [ "$aml" -nt "$asl" ]; then
+		iasl -p "${aml%.aml}" "$asl" >"$VM_O/vm/iasl.log" 2>&1 ||
+			{ cat "$VM_O/vm/iasl.log" >&2; return 1; }
+	fi
 	vm_helper_static "$VM_TOP/tests/vm/nl-test.c" "$VM_O/vm/nl-test" || return 1
 	[ "$out" -nt "$src" ] && return 0
 	${CC:-gcc} -static -O2 -Wall -Wextra -o "$out" "$src"
@@ -252,6 +259,9 @@ vm_args() {
 		-device virtio-net-pci,id=gpu0,bus=dn1,aer=on,disable-legacy=on,romfile=
 		-device pcie-root-port,id=rp2,bus=pcie.0,addr=0x2,chassis=3,slot=2
 		-device virtio-rng-pci,id=rng0,bus=rp2,disable-legacy=on)
+	[ -f "$VM_O/vm/thermal-zone.aml" ] &&
+		VM_ARGS+=(-acpitable file="$VM_O/vm/thermal-zone.aml")
+	return 0
 }
 
 # vm_start KVER INITRD DIR APPEND CONSOLE: vm_args, then QEMU in the

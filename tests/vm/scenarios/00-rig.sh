@@ -4,7 +4,8 @@
 # 00-rig: the test rig itself, before gpumon is involved: the GPU-like
 # PCIe path is there, and every injection path reaches the kernel's AER
 # counters (uncorrectable through the QEMU monitor, correctable through
-# aer_inject.ko).  Later scenarios rely on this.
+# aer_inject.ko), and the ACPI thermal zone follows the temperature set
+# in CMOS RAM.  Later scenarios rely on this.
 scenario_begin
 
 is "endpoint is 1af4:1041" \
@@ -33,4 +34,15 @@ check "sysfs counts the correctable errors ($c0 -> $c1)" \
 check "QEMU monitor: pcie_aer_inject_error gpu0 0x4000 again" host_aer gpu0 0x4000
 is "sysfs counts it" \
 	"$(wait_for 15 test "\$(aer_total $GPU nonfatal)" -gt $((n0 + 1)); aer_total $GPU nonfatal)" $((n0 + 2))
+# The ACPI thermal zone of tests/vm/thermal-zone.asl.
+tz=$(tz_path)
+check "ACPI thermal zone acpitz registered" test -n "$tz"
+if [ -n "$tz" ]; then
+	is "its trip point 0 is hot at 90 C" \
+		"$(cat $tz/trip_point_0_type) $(cat $tz/trip_point_0_temp)" "hot 90000"
+	tz_set 47
+	is "it reads the temperature set in CMOS RAM" "$(cat $tz/temp)" 47000
+	tz_set 35
+	is "and follows it" "$(cat $tz/temp)" 35000
+fi
 scenario_end
