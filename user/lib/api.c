@@ -209,7 +209,7 @@ json_object *gpumon_json_snapshot(struct gpumon_model *m)
 	json_object_object_add(o, "time_real_ns",
 			       json_object_new_uint64(gpumon_now_ns(CLOCK_REALTIME)));
 	for (int i = 0; i < __GPUMON_SRC_MAX; i++) {
-		const struct gpumon_source_state *s = &m->src[i];
+		const struct gpumon_src_state *s = &m->src[i];
 		json_object *so = json_object_new_object();
 
 		json_object_object_add(so, "name",

@@ -467,7 +467,7 @@ struct gpumon_event *gpumon_model_source(struct gpumon_model *m,
 					 enum gpumon_source s, bool on,
 					 const char *why)
 {
-	struct gpumon_source_state *st = &m->src[s];
+	struct gpumon_src_state *st = &m->src[s];
 	struct gpumon_event ev = {
 		.source = s,
 		.severity = on ? LOG_INFO : LOG_WARNING,

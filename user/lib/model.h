@@ -26,7 +26,7 @@ enum gpumon_source {
 };
 
 /**
- * struct gpumon_source_state - one source as shown to the operator.
+ * struct gpumon_src_state - one source as shown to the operator.
  * @on: the source is delivering
  * @why: when off, why (one sentence)
  * @events: records received from it
@@ -34,7 +34,7 @@ enum gpumon_source {
  *	overwrites), exact where the source can tell
  * @malformed: records it could not decode (kept raw as events)
  */
-struct gpumon_source_state {
+struct gpumon_src_state {
 	bool on;
 	char why[192];
 	uint64_t events;
@@ -161,7 +161,7 @@ struct gpumon_tzone {
 struct gpumon_model {
 	pthread_mutex_t lock;
 	char host[64];
-	struct gpumon_source_state src[__GPUMON_SRC_MAX];
+	struct gpumon_src_state src[__GPUMON_SRC_MAX];
 	struct gpumon_dev *devs;
 	size_t ndevs;
 	size_t devs_cap;
