@@ -4,10 +4,12 @@
  * and print the kernel's answer, inside the test guests (static, no
  * libnl, so that malformed requests can be built on purpose).
  *
- *   nl-test [-u UID] [-d] CMD [ATTR...]
+ *   nl-test [-u UID] [-d] [-n] CMD [ATTR...]
  *
  *   -u UID   drop to this user (and no capabilities) before sending
  *   -d       NLM_F_DUMP
+ *   -n       print nested attributes as T={ T=value ...} (by default a
+ *            nest prints as its size, "(N bytes)")
  *   CMD      command number (include/uapi/gpumon.h enum gpumon_cmd)
  *   ATTR     TYPE=u32:N | TYPE=u64:N | TYPE=str:TEXT (NUL-terminated) |
  *            TYPE=raw:TEXT (no NUL) | TYPE=flag
@@ -33,6 +35,7 @@
 #endif
 
 static char buf[65536];
+static int show_nests;
 
 static int sock_open(void)
 {
@@ -85,7 +88,11 @@ static void print_attrs(struct nlattr *a, int len)
 		p = (char *)a + NLA_HDRLEN;
 		l = a->nla_len - NLA_HDRLEN;
 		printf(" %d=", a->nla_type & NLA_TYPE_MASK);
-		if (l == 4)
+		if (show_nests && (a->nla_type & NLA_F_NESTED)) {
+			printf("{");
+			print_attrs((void *)p, l);
+			printf("}");
+		} else if (l == 4)
 			printf("%u", *(uint32_t *)p);
 		else if (l == 8)
 			printf("%llu", (unsigned long long)*(uint64_t *)p);
@@ -200,13 +207,16 @@ int main(int argc, char **argv)
 	struct nlmsghdr *nlh = (void *)req;
 	int fd, family, c, flags = 0, uid = -1;
 
-	while ((c = getopt(argc, argv, "u:d")) != -1) {
+	while ((c = getopt(argc, argv, "u:dn")) != -1) {
 		switch (c) {
 		case 'u':
 			uid = atoi(optarg);
 			break;
 		case 'd':
 			flags |= NLM_F_DUMP;
+			break;
+		case 'n':
+			show_nests = 1;
 			break;
 		default:
 			return 2;
