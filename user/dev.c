@@ -3,8 +3,15 @@
  * gpumon dev - the module's view, straight from netlink (no gpumond):
  *
  *   gpumon dev [--json] [--all]   devices, topology, link state and
- *                                 counters (--all: removed ones too)
+ *                                 counters (--all: removed ones too),
+ *                                 then (text only) thermal zones, RAPL
+ *                                 domains and the two source states
+ *   gpumon dev --json --full [--all]
+ *                                 one object: "devices" (as --json),
+ *                                 "thermal_zones", "power", "sources"
  *   gpumon dev --watch [--json]   events as they arrive, one per line
+ *
+ * Plain --json stays an array of devices: scripts index it (.[]).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +19,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -29,7 +37,8 @@ static const char *const state_names[] = {
 static const char *const kind_names[] = {
 	"unspec", "aer", "link-downtrained", "link-restored", "link-down",
 	"link-flapping", "dev-not-responding", "dev-removed", "dev-added",
-	"driver-unbound", "thermal-trip",
+	"driver-unbound", "thermal-trip", "thermal-trip-cleared",
+	"thermal-zone-added", "thermal-zone-removed",
 };
 static const char *const sev_names[] = {
 	"info", "warning", "error", "critical",
@@ -182,6 +191,111 @@ static int dev_text(void *ctx, const struct gpumon_nl_dev *d)
 	return 0;
 }
 
+/* A json-c integer, or null when @has is false (N/A is not 0). */
+static json_object *opt_int(bool has, int64_t v)
+{
+	return has ? json_object_new_int64(v) : NULL;
+}
+
+static json_object *opt_u64(bool has, uint64_t v)
+{
+	return has ? json_object_new_uint64(v) : NULL;
+}
+
+/* "71.5" from 71500 m degC, "N/A" when absent. */
+static const char *mc_str(char *buf, size_t size, bool has, int32_t mc)
+{
+	if (!has)
+		return "N/A";
+	snprintf(buf, size, "%s%d.%d", mc < 0 && mc > -1000 ? "-" : "",
+		 mc / 1000, abs(mc % 1000) / 100);
+	return buf;
+}
+
+/* "12.345" W from mW, "N/A" when absent. */
+static const char *mw_str(char *buf, size_t size, bool has, uint32_t mw)
+{
+	if (!has)
+		return "N/A";
+	snprintf(buf, size, "%u.%03u", mw / 1000, mw % 1000);
+	return buf;
+}
+
+static bool is_trip_event(uint32_t kind)
+{
+	return kind == GPUMON_EVENT_THERMAL_TRIP ||
+	       kind == GPUMON_EVENT_THERMAL_TRIP_CLEARED;
+}
+
+static bool is_thermal_event(uint32_t kind)
+{
+	return is_trip_event(kind) ||
+	       kind == GPUMON_EVENT_THERMAL_ZONE_ADDED ||
+	       kind == GPUMON_EVENT_THERMAL_ZONE_REMOVED;
+}
+
+static void thermal_event_json(json_object *o, const struct gpumon_nl_event *ev)
+{
+	uint32_t v = ev->valid;
+
+	json_object_object_add(o, "zone", json_object_new_string(ev->zone));
+	json_object_object_add(o, "zone_id", opt_int(v & GPUMON_NL_EV_ZONE_ID, ev->zone_id));
+	if (!is_trip_event(ev->kind))
+		return;
+	json_object_object_add(o, "temp_mc", opt_int(v & GPUMON_NL_EV_TEMP, ev->temp_mc));
+	json_object_object_add(o, "trip", opt_int(v & GPUMON_NL_EV_TRIP, ev->trip));
+	json_object_object_add(o, "trip_type", v & GPUMON_NL_EV_TRIP_TYPE ?
+			       json_object_new_string(gpumon_nl_trip_type_name(ev->trip_type)) : NULL);
+	json_object_object_add(o, "trip_temp_mc", opt_int(v & GPUMON_NL_EV_TRIP_TEMP, ev->trip_temp_mc));
+	json_object_object_add(o, "trip_hyst_mc", opt_int(v & GPUMON_NL_EV_TRIP_HYST, ev->trip_hyst_mc));
+	json_object_object_add(o, "asserted",
+			       json_object_new_boolean(ev->kind == GPUMON_EVENT_THERMAL_TRIP));
+}
+
+/* key=value fields, then a sentence. */
+static void thermal_event_text(const struct gpumon_nl_event *ev)
+{
+	char t[16], tt[16], h[16], clr[16];
+	uint32_t v = ev->valid;
+	bool asserted = ev->kind == GPUMON_EVENT_THERMAL_TRIP;
+
+	printf(" zone=%s zone_id=", *ev->zone ? ev->zone : "-");
+	if (v & GPUMON_NL_EV_ZONE_ID)
+		printf("%u", ev->zone_id);
+	else
+		printf("N/A");
+	if (!is_trip_event(ev->kind)) {
+		printf(" msg=\"thermal zone %s%s%s\"", *ev->zone ? ev->zone : "?",
+		       ev->kind == GPUMON_EVENT_THERMAL_ZONE_ADDED ? " appeared" : " went away",
+		       ev->kind == GPUMON_EVENT_THERMAL_ZONE_REMOVED ? " (counters kept)" : "");
+		return;
+	}
+	mc_str(t, sizeof(t), v & GPUMON_NL_EV_TEMP, ev->temp_mc);
+	mc_str(tt, sizeof(tt), v & GPUMON_NL_EV_TRIP_TEMP, ev->trip_temp_mc);
+	mc_str(h, sizeof(h), v & GPUMON_NL_EV_TRIP_HYST, ev->trip_hyst_mc);
+	mc_str(clr, sizeof(clr),
+	       (v & GPUMON_NL_EV_TRIP_TEMP) && (v & GPUMON_NL_EV_TRIP_HYST),
+	       ev->trip_temp_mc - ev->trip_hyst_mc);
+	printf(" trip=");
+	if (v & GPUMON_NL_EV_TRIP)
+		printf("%u", ev->trip);
+	else
+		printf("N/A");
+	printf(" trip_type=%s temp_c=%s trip_temp_c=%s hyst_c=%s %s",
+	       v & GPUMON_NL_EV_TRIP_TYPE ? gpumon_nl_trip_type_name(ev->trip_type) : "N/A",
+	       t, tt, h, asserted ? "asserted" : "cleared");
+	if (asserted)
+		printf(" msg=\"%s trip %s at %s C (trip point %s C, clears below %s C)\"",
+		       *ev->zone ? ev->zone : "zone",
+		       v & GPUMON_NL_EV_TRIP_TYPE ? gpumon_nl_trip_type_name(ev->trip_type) : "?",
+		       t, tt, clr);
+	else
+		printf(" msg=\"%s trip %s cleared at %s C (below %s C)\"",
+		       *ev->zone ? ev->zone : "zone",
+		       v & GPUMON_NL_EV_TRIP_TYPE ? gpumon_nl_trip_type_name(ev->trip_type) : "?",
+		       t, clr);
+}
+
 static void print_event(const struct gpumon_nl_event *ev, bool json)
 {
 	char link[64];
@@ -204,10 +318,8 @@ static void print_event(const struct gpumon_nl_event *ev, bool json)
 			snprintf(link, sizeof(link), "0x%08x", ev->aer.status);
 			json_object_object_add(o, "aer_severity", json_object_new_string(NAME(aer_sev_names, ev->aer.severity)));
 			json_object_object_add(o, "aer_status", json_object_new_string(link));
-		} else if (ev->kind == GPUMON_EVENT_THERMAL_TRIP) {
-			json_object_object_add(o, "zone", json_object_new_string(ev->zone));
-			json_object_object_add(o, "temp_mc", json_object_new_int(ev->temp_mc));
-			json_object_object_add(o, "trip", json_object_new_int64(ev->trip));
+		} else if (is_thermal_event(ev->kind)) {
+			thermal_event_json(o, ev);
 		} else {
 			json_object_object_add(o, "link", link_json(&ev->link));
 		}
@@ -223,15 +335,229 @@ static void print_event(const struct gpumon_nl_event *ev, bool json)
 			printf(" aer=%s status=0x%08x",
 			       NAME(aer_sev_names, ev->aer.severity),
 			       ev->aer.status);
-		else if (ev->kind == GPUMON_EVENT_THERMAL_TRIP)
-			printf(" zone=%s temp_mc=%d trip=%u", ev->zone,
-			       ev->temp_mc, ev->trip);
+		else if (is_thermal_event(ev->kind))
+			thermal_event_text(ev);
 		else if (ev->link.valid || ev->link.flaps)
 			printf(" link=\"%s\" flaps=%" PRIu64 " suppressed=%" PRIu64,
 			       link, ev->link.flaps, ev->link.suppressed);
 		printf("\n");
 	}
 	fflush(stdout);
+}
+
+static json_object *tzone_json(const struct gpumon_nl_tzone *z)
+{
+	json_object *o = json_object_new_object(), *trips = json_object_new_array();
+	uint32_t v = z->valid;
+
+	json_object_object_add(o, "zone_id", json_object_new_int64(z->id));
+	json_object_object_add(o, "type", json_object_new_string(z->type));
+	json_object_object_add(o, "state", v & GPUMON_NL_TZ_STATE ?
+			       json_object_new_string(NAME(state_names, z->state)) : NULL);
+	json_object_object_add(o, "temp_mc", opt_int(v & GPUMON_NL_TZ_TEMP, z->temp_mc));
+	json_object_object_add(o, "temp_max_mc", opt_int(v & GPUMON_NL_TZ_TEMP_MAX, z->temp_max_mc));
+	json_object_object_add(o, "samples", opt_u64(v & GPUMON_NL_TZ_SAMPLES, z->samples));
+	json_object_object_add(o, "read_errors", opt_u64(v & GPUMON_NL_TZ_READ_ERRORS, z->read_errors));
+	for (unsigned int i = 0; i < z->ntrips; i++) {
+		const struct gpumon_nl_trip *t = &z->trips[i];
+		json_object *j = json_object_new_object();
+		uint32_t tv = t->valid;
+
+		json_object_object_add(j, "id", json_object_new_int64(t->id));
+		json_object_object_add(j, "type", tv & GPUMON_NL_TRIP_TYPE ?
+				       json_object_new_string(gpumon_nl_trip_type_name(t->type)) : NULL);
+		json_object_object_add(j, "type_num", opt_int(tv & GPUMON_NL_TRIP_TYPE, t->type));
+		json_object_object_add(j, "temp_mc", opt_int(tv & GPUMON_NL_TRIP_TEMP, t->temp_mc));
+		json_object_object_add(j, "hyst_mc", opt_int(tv & GPUMON_NL_TRIP_HYST, t->hyst_mc));
+		json_object_object_add(j, "asserted", tv & GPUMON_NL_TRIP_ASSERTED ?
+				       json_object_new_boolean(t->asserted) : NULL);
+		json_object_object_add(j, "crossings", opt_u64(tv & GPUMON_NL_TRIP_CROSSINGS, t->crossings));
+		json_object_array_add(trips, j);
+	}
+	json_object_object_add(o, "trips", trips);
+	if (z->trips_over)
+		json_object_object_add(o, "trips_not_shown", json_object_new_int64(z->trips_over));
+	return o;
+}
+
+static json_object *rapl_json(const struct gpumon_nl_rapl *r)
+{
+	json_object *o = json_object_new_object();
+	uint32_t v = r->valid;
+
+	json_object_object_add(o, "pkg", json_object_new_int64(r->pkg));
+	json_object_object_add(o, "domain", json_object_new_string(gpumon_nl_rapl_domain_name(r->domain)));
+	json_object_object_add(o, "injected", json_object_new_boolean(r->injected));
+	json_object_object_add(o, "esu", opt_int(v & GPUMON_NL_RAPL_ESU, r->esu));
+	json_object_object_add(o, "energy_uj", opt_u64(v & GPUMON_NL_RAPL_ENERGY, r->energy_uj));
+	json_object_object_add(o, "min_mw", opt_int(v & GPUMON_NL_RAPL_MIN, r->min_mw));
+	json_object_object_add(o, "avg_mw", opt_int(v & GPUMON_NL_RAPL_AVG, r->avg_mw));
+	json_object_object_add(o, "max_mw", opt_int(v & GPUMON_NL_RAPL_MAX, r->max_mw));
+	json_object_object_add(o, "window_ns", opt_u64(v & GPUMON_NL_RAPL_WINDOW, r->window_ns));
+	json_object_object_add(o, "window_samples", opt_int(v & GPUMON_NL_RAPL_WINDOW_SAMPLES, r->window_samples));
+	json_object_object_add(o, "window_end_ns", opt_u64(v & GPUMON_NL_RAPL_WINDOW_END, r->window_end_ns));
+	json_object_object_add(o, "peak_mw", opt_int(v & GPUMON_NL_RAPL_PEAK, r->peak_mw));
+	json_object_object_add(o, "samples", opt_u64(v & GPUMON_NL_RAPL_SAMPLES, r->samples));
+	json_object_object_add(o, "wraps", opt_u64(v & GPUMON_NL_RAPL_WRAPS, r->wraps));
+	return o;
+}
+
+static int tzone_add(void *ctx, const struct gpumon_nl_tzone *z)
+{
+	json_object_array_add(ctx, tzone_json(z));
+	return 0;
+}
+
+static int rapl_add(void *ctx, const struct gpumon_nl_rapl *r)
+{
+	json_object_array_add(ctx, rapl_json(r));
+	return 0;
+}
+
+static json_object *source_json(bool has, uint32_t state, const char *reason)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "state", has ?
+			       json_object_new_string(gpumon_nl_source_state_name(state)) : NULL);
+	json_object_object_add(o, "reason", has ? json_object_new_string(reason) : NULL);
+	return o;
+}
+
+static json_object *sources_json(const struct gpumon_nl_stats *st)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "thermal", source_json(st->valid & GPUMON_NL_ST_THERMAL,
+							 st->thermal_state, st->thermal_reason));
+	json_object_object_add(o, "rapl", source_json(st->valid & GPUMON_NL_ST_RAPL,
+						      st->rapl_state, st->rapl_reason));
+	return o;
+}
+
+static int tzone_text(void *ctx, const struct gpumon_nl_tzone *z)
+{
+	char t[16], m[16], tt[16], h[16], n[24], e[24];
+	uint32_t v = z->valid;
+
+	snprintf(n, sizeof(n), "%" PRIu64, z->samples);
+	snprintf(e, sizeof(e), "%" PRIu64, z->read_errors);
+	printf("%-5u %-20s %-8s %7s %7s %10s %6s\n", z->id, *z->type ? z->type : "-",
+	       v & GPUMON_NL_TZ_STATE ? NAME(state_names, z->state) : "N/A",
+	       mc_str(t, sizeof(t), v & GPUMON_NL_TZ_TEMP, z->temp_mc),
+	       mc_str(m, sizeof(m), v & GPUMON_NL_TZ_TEMP_MAX, z->temp_max_mc),
+	       v & GPUMON_NL_TZ_SAMPLES ? n : "N/A",
+	       v & GPUMON_NL_TZ_READ_ERRORS ? e : "N/A");
+	for (unsigned int i = 0; i < z->ntrips; i++) {
+		const struct gpumon_nl_trip *p = &z->trips[i];
+		uint32_t tv = p->valid;
+
+		snprintf(n, sizeof(n), "%" PRIu64, p->crossings);
+		printf("  trip %-2u %-8s %7s C hyst %5s C  %-8s crossings %s\n", p->id,
+		       tv & GPUMON_NL_TRIP_TYPE ? gpumon_nl_trip_type_name(p->type) : "N/A",
+		       mc_str(tt, sizeof(tt), tv & GPUMON_NL_TRIP_TEMP, p->temp_mc),
+		       mc_str(h, sizeof(h), tv & GPUMON_NL_TRIP_HYST, p->hyst_mc),
+		       !(tv & GPUMON_NL_TRIP_ASSERTED) ? "N/A" :
+		       p->asserted ? "ASSERTED" : "clear",
+		       tv & GPUMON_NL_TRIP_CROSSINGS ? n : "N/A");
+	}
+	if (z->trips_over)
+		printf("  (%u more trip points not shown)\n", z->trips_over);
+	return 0;
+}
+
+static int rapl_text(void *ctx, const struct gpumon_nl_rapl *r)
+{
+	char j[32], mn[16], av[16], mx[16], pk[16], win[32], ws[16], sm[24], wr[24];
+	uint32_t v = r->valid;
+
+	snprintf(j, sizeof(j), "%" PRIu64 ".%06" PRIu64, r->energy_uj / 1000000,
+		 r->energy_uj % 1000000);
+	snprintf(win, sizeof(win), "%" PRIu64 ".%03" PRIu64, r->window_ns / 1000000,
+		 r->window_ns / 1000 % 1000);
+	snprintf(ws, sizeof(ws), "%u", r->window_samples);
+	snprintf(sm, sizeof(sm), "%" PRIu64, r->samples);
+	snprintf(wr, sizeof(wr), "%" PRIu64, r->wraps);
+	printf("%-3u %-8s %-3s %16s %9s %9s %9s %10s %6s %9s %8s %5s\n", r->pkg,
+	       gpumon_nl_rapl_domain_name(r->domain), r->injected ? "yes" : "no",
+	       v & GPUMON_NL_RAPL_ENERGY ? j : "N/A",
+	       mw_str(mn, sizeof(mn), v & GPUMON_NL_RAPL_MIN, r->min_mw),
+	       mw_str(av, sizeof(av), v & GPUMON_NL_RAPL_AVG, r->avg_mw),
+	       mw_str(mx, sizeof(mx), v & GPUMON_NL_RAPL_MAX, r->max_mw),
+	       v & GPUMON_NL_RAPL_WINDOW ? win : "N/A",
+	       v & GPUMON_NL_RAPL_WINDOW_SAMPLES ? ws : "N/A",
+	       mw_str(pk, sizeof(pk), v & GPUMON_NL_RAPL_PEAK, r->peak_mw),
+	       v & GPUMON_NL_RAPL_SAMPLES ? sm : "N/A",
+	       v & GPUMON_NL_RAPL_WRAPS ? wr : "N/A");
+	return 0;
+}
+
+static void source_text(const char *name, bool has, uint32_t state,
+			const char *reason)
+{
+	if (has)
+		printf("%s source: %s%s%s\n", name, gpumon_nl_source_state_name(state),
+		       *reason ? ": " : "", reason);
+	else
+		printf("%s source: N/A (the module does not report it)\n", name);
+}
+
+/*
+ * A dump the module may not have (an older gpumon.ko answers
+ * EOPNOTSUPP): said once on stderr; other errors are failures.
+ */
+static int part_err(const char *what, int err)
+{
+	if (!err)
+		return 0;
+	fprintf(stderr, "gpumon dev: %s: %s%s\n", what, strerror(-err),
+		err == -EOPNOTSUPP ? " (the module predates it)" : "");
+	return err == -EOPNOTSUPP ? 0 : err;
+}
+
+/* Text: thermal zones, RAPL domains and source states after the devices. */
+static int module_text(struct gpumon_nl *nl)
+{
+	struct gpumon_nl_stats st;
+	int err, ret, st_err;
+
+	st_err = gpumon_nl_stats(nl, &st);
+	ret = part_err("stats", st_err);
+	printf("\n");
+	source_text("thermal", !st_err && (st.valid & GPUMON_NL_ST_THERMAL),
+		    st.thermal_state, st.thermal_reason);
+	printf("%-5s %-20s %-8s %7s %7s %10s %6s\n", "ZONE", "TYPE", "STATE",
+	       "TEMP C", "MAX C", "SAMPLES", "ERRORS");
+	err = part_err("thermal zones", gpumon_nl_dump_thermal(nl, tzone_text, NULL));
+	ret = ret ? ret : err;
+	printf("\n");
+	source_text("rapl", !st_err && (st.valid & GPUMON_NL_ST_RAPL), st.rapl_state,
+		    st.rapl_reason);
+	printf("%-3s %-8s %-3s %16s %9s %9s %9s %10s %6s %9s %8s %5s\n", "PKG",
+	       "DOMAIN", "INJ", "ENERGY J", "MIN W", "AVG W", "MAX W",
+	       "WINDOW ms", "SAMPL", "PEAK W", "SAMPLES", "WRAPS");
+	err = part_err("power", gpumon_nl_dump_power(nl, rapl_text, NULL));
+	return ret ? ret : err;
+}
+
+/* JSON --full: {"devices", "thermal_zones", "power", "sources"}. */
+static int module_json(struct gpumon_nl *nl, json_object *o)
+{
+	json_object *zones = json_object_new_array(), *power = json_object_new_array();
+	struct gpumon_nl_stats st;
+	int err, ret;
+
+	json_object_object_add(o, "thermal_zones", zones);
+	json_object_object_add(o, "power", power);
+	ret = part_err("thermal zones", gpumon_nl_dump_thermal(nl, tzone_add, zones));
+	err = part_err("power", gpumon_nl_dump_power(nl, rapl_add, power));
+	ret = ret ? ret : err;
+	err = gpumon_nl_stats(nl, &st);
+	if (err)
+		memset(&st, 0, sizeof(st));
+	json_object_object_add(o, "sources", sources_json(&st));
+	err = part_err("stats", err);
+	return ret ? ret : err;
 }
 
 struct watch_ctx {
@@ -294,17 +620,21 @@ int gpumon_cmd_dev(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "watch", no_argument, NULL, 'w' },
+		{ "full", no_argument, NULL, 'f' },
 		{}
 	};
-	bool json = false, all = false, watching = false;
+	bool json = false, all = false, watching = false, full = false;
 	struct gpumon_nl *nl;
-	json_object *arr;
+	json_object *arr, *top;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "jaw", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jawf", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'f':
+			full = true;
 			break;
 		case 'a':
 			all = true;
@@ -333,15 +663,23 @@ int gpumon_cmd_dev(int argc, char **argv)
 	if (json) {
 		arr = json_object_new_array();
 		err = gpumon_nl_dump_ex(nl, all, dev_json, arr);
+		top = arr;
+		if (!err && full) {
+			top = json_object_new_object();
+			json_object_object_add(top, "devices", arr);
+			err = module_json(nl, top);
+		}
 		if (!err)
-			printf("%s\n", json_object_to_json_string_ext(arr,
+			printf("%s\n", json_object_to_json_string_ext(top,
 				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
-		json_object_put(arr);
+		json_object_put(top);
 	} else {
 		printf("%-13s %-11s %-14s %-13s %-32s %6s %6s %6s %5s\n", "BDF",
 		       "ROLE", "STATE", "PARENT", "LINK cur/max", "CORR",
 		       "NONFAT", "FATAL", "FLAPS");
 		err = gpumon_nl_dump_ex(nl, all, dev_text, NULL);
+		if (!err)
+			err = module_text(nl);
 	}
 	gpumon_nl_close(nl);
 	if (err) {

@@ -6,7 +6,8 @@
  *   gpumon status [--json]                one snapshot
  *   gpumon events [--json] [--after SEQ]  events after a sequence number
  *   gpumon decode [--json]                kernel log on stdin, decoded
- *   gpumon dev [--json] [--all] [--watch] gpumon.ko's devices, events
+ *   gpumon dev [--json [--full]] [--all] [--watch] gpumon.ko's devices,
+ *                                 thermal zones, RAPL power, events
  */
 #include <errno.h>
 #include <getopt.h>
@@ -38,7 +39,11 @@ static void usage(FILE *f)
 		"                                above SEQ\n"
 		"  decode [--json]               decode kernel log text on stdin\n"
 		"  dev [--json] [--all] [--watch] gpumon.ko's devices, topology\n"
-		"                                and counters, or its events\n"
+		"                                and counters, thermal zones and\n"
+		"                                RAPL power, or its events;\n"
+		"                                --json --full: one object with\n"
+		"                                devices, thermal_zones, power,\n"
+		"                                sources\n"
 		"  -S, --socket PATH             gpumond's socket (default %s)\n",
 		GPUMON_DEFAULT_SOCKET);
 }

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * nl_src.c - the gpumon.ko generic netlink family from user space:
- * "events" group notifications and the device dump (libnl-genl-3).
+ * "events" group notifications, the device, thermal zone and RAPL
+ * dumps and the module's stats (libnl-genl-3).
  *
  * Two sockets.  The event socket joins the family's "events" group and
  * nlctrl's "notify" group (to see the family unregister); it is
  * non-blocking and read with recvmsg() directly, so that ENOBUFS (the
  * socket overran and the kernel dropped notifications) is seen as such
  * rather than folded into another libnl error.  The sync socket, made
- * on the first dump and kept, carries GPUMON_CMD_DEV_GET requests, so
- * dump replies never mix with notifications.
+ * on the first request and kept, carries the DEV_GET, THERMAL_GET,
+ * POWER_GET and STATS_GET requests, so replies never mix with
+ * notifications.
  *
  * Loss: every notification carries GPUMON_A_SEQ, which the module
  * advances for every event, delivered or not.  A jump from the last
@@ -58,6 +60,10 @@ struct gpumon_nl {
 	char buf[NL_MSGBUF];
 };
 
+/*
+ * The s32 attributes (temperatures) are checked as NLA_U32: libnl 3.7
+ * has NLA_S32 but no minimum length for it, so a short one would pass.
+ */
 static const struct nla_policy gpumon_policy[GPUMON_A_MAX + 1] = {
 	[GPUMON_A_BDF]		= { .type = NLA_STRING, .maxlen = GPUMON_BDF_LEN },
 	[GPUMON_A_VENDOR]	= { .type = NLA_U16 },
@@ -89,6 +95,43 @@ static const struct nla_policy gpumon_policy[GPUMON_A_MAX + 1] = {
 	[GPUMON_A_THERMAL_ZONE]	= { .type = NLA_STRING },
 	[GPUMON_A_THERMAL_TEMP]	= { .type = NLA_U32 },
 	[GPUMON_A_THERMAL_TRIP]	= { .type = NLA_U32 },
+	[GPUMON_A_LAST_SEQ]	= { .type = NLA_U64 },
+	[GPUMON_A_SAMPLES]	= { .type = NLA_U64 },
+	[GPUMON_A_SAMPLE_NS]	= { .type = NLA_U64 },
+	[GPUMON_A_THERMAL_ZONE_ID]	= { .type = NLA_U32 },
+	[GPUMON_A_THERMAL_TRIP_TYPE]	= { .type = NLA_U32 },
+	[GPUMON_A_THERMAL_TRIP_TEMP]	= { .type = NLA_U32 },
+	[GPUMON_A_THERMAL_TRIP_HYST]	= { .type = NLA_U32 },
+	[GPUMON_A_THERMAL_TEMP_MAX]	= { .type = NLA_U32 },
+	[GPUMON_A_THERMAL_TRIPS]	= { .type = NLA_NESTED },
+	[GPUMON_A_THERMAL_READ_ERRORS]	= { .type = NLA_U64 },
+	[GPUMON_A_THERMAL_STATE]	= { .type = NLA_U32 },
+	[GPUMON_A_THERMAL_REASON]	= { .type = NLA_STRING },
+	[GPUMON_A_RAPL_PKG]		= { .type = NLA_U32 },
+	[GPUMON_A_RAPL_DOMAIN]		= { .type = NLA_U32 },
+	[GPUMON_A_RAPL_INJECTED]	= { .type = NLA_FLAG },
+	[GPUMON_A_RAPL_ESU]		= { .type = NLA_U32 },
+	[GPUMON_A_RAPL_ENERGY_UJ]	= { .type = NLA_U64 },
+	[GPUMON_A_RAPL_POWER_MIN_MW]	= { .type = NLA_U32 },
+	[GPUMON_A_RAPL_POWER_AVG_MW]	= { .type = NLA_U32 },
+	[GPUMON_A_RAPL_POWER_MAX_MW]	= { .type = NLA_U32 },
+	[GPUMON_A_RAPL_WINDOW_NS]	= { .type = NLA_U64 },
+	[GPUMON_A_RAPL_WINDOW_SAMPLES]	= { .type = NLA_U32 },
+	[GPUMON_A_RAPL_WINDOW_END_NS]	= { .type = NLA_U64 },
+	[GPUMON_A_RAPL_PEAK_MW]		= { .type = NLA_U32 },
+	[GPUMON_A_RAPL_SAMPLES]		= { .type = NLA_U64 },
+	[GPUMON_A_RAPL_WRAPS]		= { .type = NLA_U64 },
+	[GPUMON_A_RAPL_STATE]		= { .type = NLA_U32 },
+	[GPUMON_A_RAPL_REASON]		= { .type = NLA_STRING },
+};
+
+static const struct nla_policy trip_policy[GPUMON_A_TRIP_MAX + 1] = {
+	[GPUMON_A_TRIP_ID]		= { .type = NLA_U32 },
+	[GPUMON_A_TRIP_TYPE]		= { .type = NLA_U32 },
+	[GPUMON_A_TRIP_TEMP]		= { .type = NLA_U32 },
+	[GPUMON_A_TRIP_HYST]		= { .type = NLA_U32 },
+	[GPUMON_A_TRIP_ASSERTED]	= { .type = NLA_U32 },
+	[GPUMON_A_TRIP_CROSSINGS]	= { .type = NLA_U64 },
 };
 
 static const struct nla_policy link_policy[GPUMON_A_LINK_MAX + 1] = {
@@ -233,9 +276,17 @@ static void parse_bit(const struct nlattr *a, uint64_t *counts)
 		counts[bit] = nla_get_u64(tb[GPUMON_A_BIT_COUNT]);
 }
 
+/* Store attribute @a into @dst and set @bit in @valid, when present. */
+#define GET_OPT(valid, bit, dst, a, getter)		\
+	do {						\
+		if (a) {				\
+			(dst) = getter(a);		\
+			(valid) |= (bit);		\
+		}					\
+	} while (0)
+
 /* Any notification, for ops->event. */
-static void parse_event(const struct nlattr *const *tb,
-			struct gpumon_nl_event *ev)
+static void parse_event(struct nlattr **tb, struct gpumon_nl_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->seq = get_u64(tb[GPUMON_A_SEQ]);
@@ -248,8 +299,68 @@ static void parse_event(const struct nlattr *const *tb,
 	copy_str(ev->peer, sizeof(ev->peer), tb[GPUMON_A_PEER_BDF]);
 	parse_link(tb[GPUMON_A_LINK], &ev->link);
 	copy_str(ev->zone, sizeof(ev->zone), tb[GPUMON_A_THERMAL_ZONE]);
-	ev->temp_mc = (int32_t)get_u32(tb[GPUMON_A_THERMAL_TEMP]);
-	ev->trip = get_u32(tb[GPUMON_A_THERMAL_TRIP]);
+	GET_OPT(ev->valid, GPUMON_NL_EV_TEMP, ev->temp_mc,
+		tb[GPUMON_A_THERMAL_TEMP], nla_get_s32);
+	GET_OPT(ev->valid, GPUMON_NL_EV_TRIP, ev->trip,
+		tb[GPUMON_A_THERMAL_TRIP], nla_get_u32);
+	GET_OPT(ev->valid, GPUMON_NL_EV_ZONE_ID, ev->zone_id,
+		tb[GPUMON_A_THERMAL_ZONE_ID], nla_get_u32);
+	GET_OPT(ev->valid, GPUMON_NL_EV_TRIP_TYPE, ev->trip_type,
+		tb[GPUMON_A_THERMAL_TRIP_TYPE], nla_get_u32);
+	GET_OPT(ev->valid, GPUMON_NL_EV_TRIP_TEMP, ev->trip_temp_mc,
+		tb[GPUMON_A_THERMAL_TRIP_TEMP], nla_get_s32);
+	GET_OPT(ev->valid, GPUMON_NL_EV_TRIP_HYST, ev->trip_hyst_mc,
+		tb[GPUMON_A_THERMAL_TRIP_HYST], nla_get_s32);
+}
+
+/* The AER fields of a notification; false when it lacks one. */
+static bool parse_aer(struct nlattr **tb, struct gpumon_aer_rec *rec)
+{
+	uint32_t sev;
+
+	memset(rec, 0, sizeof(*rec));
+	if (!tb[GPUMON_A_BDF] || !tb[GPUMON_A_AER_SEVERITY] ||
+	    !tb[GPUMON_A_AER_STATUS] || !tb[GPUMON_A_SEQ])
+		return false;
+	sev = nla_get_u32(tb[GPUMON_A_AER_SEVERITY]);
+	if (sev > GPUMON_AER_SEV_MAX)
+		return false;
+	copy_str(rec->bdf, sizeof(rec->bdf), tb[GPUMON_A_BDF]);
+	rec->status = nla_get_u32(tb[GPUMON_A_AER_STATUS]);
+	rec->severity = sev;
+	if (tb[GPUMON_A_AER_TLP]) {
+		rec->tlp_valid = true;
+		memcpy(rec->tlp, nla_data(tb[GPUMON_A_AER_TLP]),
+		       sizeof(rec->tlp));
+	}
+	rec->seq = nla_get_u64(tb[GPUMON_A_SEQ]);
+	rec->time_mono_ns = get_u64(tb[GPUMON_A_TIME_MONO]);
+	rec->time_real_ns = get_u64(tb[GPUMON_A_TIME_REAL]);
+	return true;
+}
+
+/**
+ * gpumon_nl_parse_event() - one "events" notification into @ev.
+ * @nlh: a GPUMON_CMD_EVENT message of the family
+ * @ev: filled in; @ev->aer too for a complete AER event
+ *
+ * Thermal attributes an older module does not send are left out of
+ * @ev->valid.
+ *
+ * Return: 0; -EINVAL when it fails the policy or lacks SEQ or EVENT_KIND.
+ */
+int gpumon_nl_parse_event(struct nlmsghdr *nlh, struct gpumon_nl_event *ev)
+{
+	struct nlattr *tb[GPUMON_A_MAX + 1];
+
+	memset(ev, 0, sizeof(*ev));
+	if (genlmsg_parse(nlh, 0, tb, GPUMON_A_MAX, gpumon_policy) < 0 ||
+	    !tb[GPUMON_A_SEQ] || !tb[GPUMON_A_EVENT_KIND])
+		return -EINVAL;
+	parse_event(tb, ev);
+	if (ev->kind == GPUMON_EVENT_AER)
+		parse_aer(tb, &ev->aer);
+	return 0;
 }
 
 static void track_seq(struct gpumon_nl *nl, uint64_t seq)
@@ -264,7 +375,6 @@ static void handle_event(struct gpumon_nl *nl, struct nlmsghdr *nlh)
 	struct nlattr *tb[GPUMON_A_MAX + 1];
 	struct gpumon_aer_rec rec;
 	struct gpumon_nl_event ev;
-	uint32_t sev;
 
 	if (genlmsg_parse(nlh, 0, tb, GPUMON_A_MAX, gpumon_policy) < 0 ||
 	    !tb[GPUMON_A_SEQ]) {
@@ -276,7 +386,7 @@ static void handle_event(struct gpumon_nl *nl, struct nlmsghdr *nlh)
 	if (!tb[GPUMON_A_EVENT_KIND] ||
 	    nla_get_u32(tb[GPUMON_A_EVENT_KIND]) != GPUMON_EVENT_AER) {
 		if (nl->ops.event && tb[GPUMON_A_EVENT_KIND]) {
-			parse_event((const struct nlattr *const *)tb, &ev);
+			parse_event(tb, &ev);
 			nl->ops.event(nl->ctx, &ev);
 			return;
 		}
@@ -284,33 +394,14 @@ static void handle_event(struct gpumon_nl *nl, struct nlmsghdr *nlh)
 		nl->skipped++;
 		return;
 	}
-	if (!tb[GPUMON_A_BDF] || !tb[GPUMON_A_AER_SEVERITY] ||
-	    !tb[GPUMON_A_AER_STATUS]) {
+	if (!parse_aer(tb, &rec)) {
 		nl->skipped++;
 		return;
 	}
-	sev = nla_get_u32(tb[GPUMON_A_AER_SEVERITY]);
-	if (sev > GPUMON_AER_SEV_MAX) {
-		nl->skipped++;
-		return;
-	}
-
-	memset(&rec, 0, sizeof(rec));
-	copy_str(rec.bdf, sizeof(rec.bdf), tb[GPUMON_A_BDF]);
-	rec.status = nla_get_u32(tb[GPUMON_A_AER_STATUS]);
-	rec.severity = sev;
-	if (tb[GPUMON_A_AER_TLP]) {
-		rec.tlp_valid = true;
-		memcpy(rec.tlp, nla_data(tb[GPUMON_A_AER_TLP]),
-		       sizeof(rec.tlp));
-	}
-	rec.seq = nla_get_u64(tb[GPUMON_A_SEQ]);
-	rec.time_mono_ns = get_u64(tb[GPUMON_A_TIME_MONO]);
-	rec.time_real_ns = get_u64(tb[GPUMON_A_TIME_REAL]);
 	if (nl->ops.aer)
 		nl->ops.aer(nl->ctx, &rec);
 	if (nl->ops.event) {
-		parse_event((const struct nlattr *const *)tb, &ev);
+		parse_event(tb, &ev);
 		ev.aer = rec;
 		nl->ops.event(nl->ctx, &ev);
 	}
@@ -508,10 +599,24 @@ int gpumon_nl_process(struct gpumon_nl *nl)
 	return nl->gone ? -ENOENT : 0;
 }
 
+struct dump_state;
+typedef int (*dump_one_fn)(struct dump_state *st, struct nlmsghdr *nlh);
+
+/*
+ * One request on the sync socket: a dump (done at NLMSG_DONE) or a "do"
+ * (done at the ACK that follows its reply).  @one parses each reply and
+ * calls the caller's callback; -EINVAL from it counts as skipped.
+ */
 struct dump_state {
 	struct gpumon_nl *nl;
-	int (*cb)(void *ctx, const struct gpumon_nl_dev *dev);
+	dump_one_fn one;
+	union {
+		int (*dev)(void *ctx, const struct gpumon_nl_dev *dev);
+		int (*tzone)(void *ctx, const struct gpumon_nl_tzone *z);
+		int (*rapl)(void *ctx, const struct gpumon_nl_rapl *r);
+	} cb;
 	void *ctx;
+	struct gpumon_nl_stats *stats;
 	bool stopped;
 	bool done;
 };
@@ -552,21 +657,14 @@ static void dev_extra(struct nlmsghdr *nlh, struct nlattr **tb,
 	}
 }
 
-static int dump_valid(struct nl_msg *msg, void *arg)
+static int dev_one(struct dump_state *st, struct nlmsghdr *nlh)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *tb[GPUMON_A_MAX + 1];
-	struct dump_state *st = arg;
 	struct gpumon_nl_dev dev;
 
-	/* Once the caller said stop, read the rest of the dump unseen. */
-	if (st->stopped || nlh->nlmsg_type != st->nl->family)
-		return NL_OK;
 	if (genlmsg_parse(nlh, 0, tb, GPUMON_A_MAX, gpumon_policy) < 0 ||
-	    !tb[GPUMON_A_BDF]) {
-		st->nl->skipped++;
-		return NL_OK;
-	}
+	    !tb[GPUMON_A_BDF])
+		return -EINVAL;
 
 	memset(&dev, 0, sizeof(dev));
 	copy_str(dev.bdf, sizeof(dev.bdf), tb[GPUMON_A_BDF]);
@@ -586,7 +684,197 @@ static int dump_valid(struct nl_msg *msg, void *arg)
 	dev.aer[GPUMON_AER_FATAL] = get_u64(tb[GPUMON_A_AER_FATAL]);
 	dev_extra(nlh, tb, &dev);
 
-	if (st->cb(st->ctx, &dev))
+	return st->cb.dev(st->ctx, &dev);
+}
+
+/* One THERMAL_TRIPS nest; false when it fails the policy or has no id. */
+static bool parse_trip(struct nlattr *a, struct gpumon_nl_trip *t)
+{
+	struct nlattr *tb[GPUMON_A_TRIP_MAX + 1];
+
+	memset(t, 0, sizeof(*t));
+	if (nla_parse_nested(tb, GPUMON_A_TRIP_MAX, a, trip_policy) < 0 ||
+	    !tb[GPUMON_A_TRIP_ID])
+		return false;
+	t->id = nla_get_u32(tb[GPUMON_A_TRIP_ID]);
+	GET_OPT(t->valid, GPUMON_NL_TRIP_TYPE, t->type,
+		tb[GPUMON_A_TRIP_TYPE], nla_get_u32);
+	GET_OPT(t->valid, GPUMON_NL_TRIP_TEMP, t->temp_mc,
+		tb[GPUMON_A_TRIP_TEMP], nla_get_s32);
+	GET_OPT(t->valid, GPUMON_NL_TRIP_HYST, t->hyst_mc,
+		tb[GPUMON_A_TRIP_HYST], nla_get_s32);
+	GET_OPT(t->valid, GPUMON_NL_TRIP_ASSERTED, t->asserted,
+		tb[GPUMON_A_TRIP_ASSERTED], !!nla_get_u32);
+	GET_OPT(t->valid, GPUMON_NL_TRIP_CROSSINGS, t->crossings,
+		tb[GPUMON_A_TRIP_CROSSINGS], nla_get_u64);
+	return true;
+}
+
+/**
+ * gpumon_nl_parse_tzone() - one THERMAL_GET reply into @z.
+ * @nlh: a GPUMON_CMD_THERMAL_GET reply of the family
+ * @z: filled in; fields not sent are left out of @z->valid
+ *
+ * Trip nests without a trip id are dropped; past GPUMON_NL_MAX_TRIPS
+ * they are counted in @z->trips_over.  A trip type past GPUMON_TRIP_MAX
+ * (a newer kernel's) is kept as sent.
+ *
+ * Return: 0; -EINVAL when it fails the policy or lacks THERMAL_ZONE_ID.
+ */
+int gpumon_nl_parse_tzone(struct nlmsghdr *nlh, struct gpumon_nl_tzone *z)
+{
+	struct nlattr *tb[GPUMON_A_MAX + 1];
+	struct nlattr *a;
+	int rem;
+
+	memset(z, 0, sizeof(*z));
+	if (genlmsg_parse(nlh, 0, tb, GPUMON_A_MAX, gpumon_policy) < 0 ||
+	    !tb[GPUMON_A_THERMAL_ZONE_ID])
+		return -EINVAL;
+	z->id = nla_get_u32(tb[GPUMON_A_THERMAL_ZONE_ID]);
+	copy_str(z->type, sizeof(z->type), tb[GPUMON_A_THERMAL_ZONE]);
+	GET_OPT(z->valid, GPUMON_NL_TZ_STATE, z->state,
+		tb[GPUMON_A_STATE], nla_get_u32);
+	GET_OPT(z->valid, GPUMON_NL_TZ_TEMP, z->temp_mc,
+		tb[GPUMON_A_THERMAL_TEMP], nla_get_s32);
+	GET_OPT(z->valid, GPUMON_NL_TZ_TEMP_MAX, z->temp_max_mc,
+		tb[GPUMON_A_THERMAL_TEMP_MAX], nla_get_s32);
+	GET_OPT(z->valid, GPUMON_NL_TZ_SAMPLES, z->samples,
+		tb[GPUMON_A_SAMPLES], nla_get_u64);
+	GET_OPT(z->valid, GPUMON_NL_TZ_READ_ERRORS, z->read_errors,
+		tb[GPUMON_A_THERMAL_READ_ERRORS], nla_get_u64);
+	/* Multi attribute: walk the whole message. */
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(a) != GPUMON_A_THERMAL_TRIPS)
+			continue;
+		if (z->ntrips == GPUMON_NL_MAX_TRIPS) {
+			z->trips_over++;
+			continue;
+		}
+		if (parse_trip(a, &z->trips[z->ntrips]))
+			z->ntrips++;
+	}
+	return 0;
+}
+
+static int tzone_one(struct dump_state *st, struct nlmsghdr *nlh)
+{
+	struct gpumon_nl_tzone z;
+
+	if (gpumon_nl_parse_tzone(nlh, &z))
+		return -EINVAL;
+	return st->cb.tzone(st->ctx, &z);
+}
+
+/**
+ * gpumon_nl_parse_rapl() - one POWER_GET reply into @r.
+ * @nlh: a GPUMON_CMD_POWER_GET reply of the family
+ * @r: filled in; fields not sent (the window ones before the module's
+ *	first complete window) are left out of @r->valid
+ *
+ * Return: 0; -EINVAL when it fails the policy or lacks RAPL_PKG or
+ * RAPL_DOMAIN.
+ */
+int gpumon_nl_parse_rapl(struct nlmsghdr *nlh, struct gpumon_nl_rapl *r)
+{
+	struct nlattr *tb[GPUMON_A_MAX + 1];
+
+	memset(r, 0, sizeof(*r));
+	if (genlmsg_parse(nlh, 0, tb, GPUMON_A_MAX, gpumon_policy) < 0 ||
+	    !tb[GPUMON_A_RAPL_PKG] || !tb[GPUMON_A_RAPL_DOMAIN])
+		return -EINVAL;
+	r->pkg = nla_get_u32(tb[GPUMON_A_RAPL_PKG]);
+	r->domain = nla_get_u32(tb[GPUMON_A_RAPL_DOMAIN]);
+	r->injected = !!tb[GPUMON_A_RAPL_INJECTED];
+	GET_OPT(r->valid, GPUMON_NL_RAPL_ESU, r->esu,
+		tb[GPUMON_A_RAPL_ESU], nla_get_u32);
+	GET_OPT(r->valid, GPUMON_NL_RAPL_ENERGY, r->energy_uj,
+		tb[GPUMON_A_RAPL_ENERGY_UJ], nla_get_u64);
+	GET_OPT(r->valid, GPUMON_NL_RAPL_MIN, r->min_mw,
+		tb[GPUMON_A_RAPL_POWER_MIN_MW], nla_get_u32);
+	GET_OPT(r->valid, GPUMON_NL_RAPL_AVG, r->avg_mw,
+		tb[GPUMON_A_RAPL_POWER_AVG_MW], nla_get_u32);
+	GET_OPT(r->valid, GPUMON_NL_RAPL_MAX, r->max_mw,
+		tb[GPUMON_A_RAPL_POWER_MAX_MW], nla_get_u32);
+	GET_OPT(r->valid, GPUMON_NL_RAPL_WINDOW, r->window_ns,
+		tb[GPUMON_A_RAPL_WINDOW_NS], nla_get_u64);
+	GET_OPT(r->valid, GPUMON_NL_RAPL_WINDOW_SAMPLES, r->window_samples,
+		tb[GPUMON_A_RAPL_WINDOW_SAMPLES], nla_get_u32);
+	GET_OPT(r->valid, GPUMON_NL_RAPL_WINDOW_END, r->window_end_ns,
+		tb[GPUMON_A_RAPL_WINDOW_END_NS], nla_get_u64);
+	GET_OPT(r->valid, GPUMON_NL_RAPL_PEAK, r->peak_mw,
+		tb[GPUMON_A_RAPL_PEAK_MW], nla_get_u32);
+	GET_OPT(r->valid, GPUMON_NL_RAPL_SAMPLES, r->samples,
+		tb[GPUMON_A_RAPL_SAMPLES], nla_get_u64);
+	GET_OPT(r->valid, GPUMON_NL_RAPL_WRAPS, r->wraps,
+		tb[GPUMON_A_RAPL_WRAPS], nla_get_u64);
+	return 0;
+}
+
+static int rapl_one(struct dump_state *st, struct nlmsghdr *nlh)
+{
+	struct gpumon_nl_rapl r;
+
+	if (gpumon_nl_parse_rapl(nlh, &r))
+		return -EINVAL;
+	return st->cb.rapl(st->ctx, &r);
+}
+
+/**
+ * gpumon_nl_parse_stats() - one STATS_GET reply into @st.
+ * @nlh: a GPUMON_CMD_STATS_GET reply of the family
+ * @st: filled in; an older module sends no source states (their bits
+ *	are then left out of @st->valid)
+ *
+ * Return: 0; -EINVAL when it fails the policy.
+ */
+int gpumon_nl_parse_stats(struct nlmsghdr *nlh, struct gpumon_nl_stats *st)
+{
+	struct nlattr *tb[GPUMON_A_MAX + 1];
+
+	memset(st, 0, sizeof(*st));
+	if (genlmsg_parse(nlh, 0, tb, GPUMON_A_MAX, gpumon_policy) < 0)
+		return -EINVAL;
+	GET_OPT(st->valid, GPUMON_NL_ST_LAST_SEQ, st->last_seq,
+		tb[GPUMON_A_LAST_SEQ], nla_get_u64);
+	GET_OPT(st->valid, GPUMON_NL_ST_EVENTS_LOST, st->events_lost,
+		tb[GPUMON_A_EVENTS_LOST], nla_get_u64);
+	GET_OPT(st->valid, GPUMON_NL_ST_SAMPLES, st->samples,
+		tb[GPUMON_A_SAMPLES], nla_get_u64);
+	GET_OPT(st->valid, GPUMON_NL_ST_SAMPLE_NS, st->sample_ns,
+		tb[GPUMON_A_SAMPLE_NS], nla_get_u64);
+	GET_OPT(st->valid, GPUMON_NL_ST_THERMAL, st->thermal_state,
+		tb[GPUMON_A_THERMAL_STATE], nla_get_u32);
+	copy_str(st->thermal_reason, sizeof(st->thermal_reason),
+		 tb[GPUMON_A_THERMAL_REASON]);
+	GET_OPT(st->valid, GPUMON_NL_ST_RAPL, st->rapl_state,
+		tb[GPUMON_A_RAPL_STATE], nla_get_u32);
+	copy_str(st->rapl_reason, sizeof(st->rapl_reason),
+		 tb[GPUMON_A_RAPL_REASON]);
+	return 0;
+}
+
+static int stats_one(struct dump_state *st, struct nlmsghdr *nlh)
+{
+	if (gpumon_nl_parse_stats(nlh, st->stats))
+		return -EINVAL;
+	return 1;	/* one reply is the whole answer */
+}
+
+static int dump_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct dump_state *st = arg;
+	int ret;
+
+	/* Once the caller said stop, read the rest of the dump unseen. */
+	if (st->stopped || nlh->nlmsg_type != st->nl->family)
+		return NL_OK;
+	ret = st->one(st, nlh);
+	if (ret == -EINVAL)
+		st->nl->skipped++;
+	else if (ret)
 		st->stopped = true;
 	return NL_OK;
 }
@@ -618,6 +906,85 @@ static int sync_socket(struct gpumon_nl *nl)
 	setsockopt(nl_socket_get_fd(nl->sync), SOL_SOCKET, SO_RCVTIMEO, &tv,
 		   sizeof(tv));
 	return 0;
+}
+
+/*
+ * Send @cmd (a dump when @dump, else a "do" with an ACK) and read its
+ * replies through @st->one until NLMSG_DONE or the ACK.
+ */
+static int request(struct gpumon_nl *nl, uint8_t cmd, bool dump,
+		   bool with_removed, struct dump_state *st)
+{
+	struct nl_msg *msg;
+	struct nl_cb *cb;
+	int err, family;
+
+	if (nl->gone)
+		return -ENOENT;
+	err = sync_socket(nl);
+	if (err)
+		return err;
+
+	family = genl_ctrl_resolve(nl->sync, GPUMON_GENL_NAME);
+	if (family < 0 && family != -NLE_OBJ_NOTFOUND)
+		return nlerr(family);
+	if (family < 0 || family != nl->family) {
+		nl->gone = true;
+		return -ENOENT;
+	}
+
+	msg = nlmsg_alloc();
+	if (!msg)
+		return -ENOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+			 dump ? NLM_F_DUMP : 0, cmd, GPUMON_GENL_VERSION) ||
+	    (with_removed && nla_put_flag(msg, GPUMON_A_WITH_REMOVED))) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	err = nl_send_auto(nl->sync, msg);
+	nlmsg_free(msg);
+	if (err < 0)
+		return nlerr(err);
+
+	nl_socket_modify_cb(nl->sync, NL_CB_VALID, NL_CB_CUSTOM, dump_valid,
+			    st);
+	nl_socket_modify_cb(nl->sync, NL_CB_FINISH, NL_CB_CUSTOM, dump_finish,
+			    st);
+	nl_socket_modify_cb(nl->sync, NL_CB_ACK, NL_CB_CUSTOM, dump_finish,
+			    st);
+	cb = nl_socket_get_cb(nl->sync);
+	if (!cb)
+		return -ENOMEM;
+	while (!st->done) {
+		/* Messages handled, 0 when the receive timed out (libnl
+		 * turns EAGAIN into 0), or -NLE_*.  A "do" reply and its
+		 * ACK come in two datagrams.
+		 */
+		err = nl_recvmsgs_report(nl->sync, cb);
+		if (err == -NLE_AGAIN || (!err && !st->done)) {
+			nl_cb_put(cb);
+			/* Timed out: drop the socket, a late reply would
+			 * confuse the next dump.
+			 */
+			nl_socket_free(nl->sync);
+			nl->sync = NULL;
+			return -ETIMEDOUT;
+		}
+		if (err < 0)
+			break;
+	}
+	nl_cb_put(cb);
+	if (err > 0)
+		err = 0;
+	if (err == -NLE_OBJ_NOTFOUND)
+		nl->gone = true;
+	if (err < 0 && nl->sync) {
+		/* Drop the socket: part of a failed dump may be queued. */
+		nl_socket_free(nl->sync);
+		nl->sync = NULL;
+	}
+	return nlerr(err);
 }
 
 /**
@@ -656,64 +1023,132 @@ int gpumon_nl_dump_ex(struct gpumon_nl *nl, bool with_removed,
 		      int (*cb)(void *ctx, const struct gpumon_nl_dev *dev),
 		      void *ctx)
 {
-	struct dump_state st = { .nl = nl, .cb = cb, .ctx = ctx };
-	struct nl_msg *msg;
-	int err, family;
+	struct dump_state st = {
+		.nl = nl, .one = dev_one, .cb.dev = cb, .ctx = ctx,
+	};
 
-	if (nl->gone)
-		return -ENOENT;
-	err = sync_socket(nl);
-	if (err)
-		return err;
+	return request(nl, GPUMON_CMD_DEV_GET, true, with_removed, &st);
+}
 
-	family = genl_ctrl_resolve(nl->sync, GPUMON_GENL_NAME);
-	if (family < 0 && family != -NLE_OBJ_NOTFOUND)
-		return nlerr(family);
-	if (family < 0 || family != nl->family) {
-		nl->gone = true;
-		return -ENOENT;
-	}
+/**
+ * gpumon_nl_dump_thermal() - dump the thermal zones the module samples.
+ * @nl: handle from gpumon_nl_open()
+ * @cb: called once per zone (GPUMON_CMD_THERMAL_GET reply; removed
+ *	zones too, with state GPUMON_STATE_REMOVED); a non-zero return
+ *	stops the callbacks (the rest of the dump is read and dropped)
+ * @ctx: passed to @cb
+ *
+ * Replies without a zone id, or failing the policy, are skipped and
+ * counted (gpumon_nl_skipped()).
+ *
+ * Return: 0, -ENOENT when the family is gone, -EOPNOTSUPP when the
+ * module predates the command, -ETIMEDOUT when the kernel did not finish
+ * the dump, other -errno.
+ */
+int gpumon_nl_dump_thermal(struct gpumon_nl *nl,
+			   int (*cb)(void *ctx,
+				     const struct gpumon_nl_tzone *z),
+			   void *ctx)
+{
+	struct dump_state st = {
+		.nl = nl, .one = tzone_one, .cb.tzone = cb, .ctx = ctx,
+	};
 
-	msg = nlmsg_alloc();
-	if (!msg)
-		return -ENOMEM;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-			 NLM_F_DUMP, GPUMON_CMD_DEV_GET,
-			 GPUMON_GENL_VERSION) ||
-	    (with_removed && nla_put_flag(msg, GPUMON_A_WITH_REMOVED))) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	err = nl_send_auto(nl->sync, msg);
-	nlmsg_free(msg);
-	if (err < 0)
-		return nlerr(err);
+	return request(nl, GPUMON_CMD_THERMAL_GET, true, false, &st);
+}
 
-	nl_socket_modify_cb(nl->sync, NL_CB_VALID, NL_CB_CUSTOM, dump_valid,
-			    &st);
-	nl_socket_modify_cb(nl->sync, NL_CB_FINISH, NL_CB_CUSTOM, dump_finish,
-			    &st);
-	while (!st.done) {
-		err = nl_recvmsgs_default(nl->sync);
-		if (err == -NLE_AGAIN || (!err && !st.done)) {
-			/* Timed out: drop the socket, a late reply would
-			 * confuse the next dump.
-			 */
-			nl_socket_free(nl->sync);
-			nl->sync = NULL;
-			return -ETIMEDOUT;
-		}
-		if (err < 0)
-			break;
-	}
-	if (err == -NLE_OBJ_NOTFOUND)
-		nl->gone = true;
-	if (err < 0 && nl->sync) {
-		/* Drop the socket: part of a failed dump may be queued. */
-		nl_socket_free(nl->sync);
-		nl->sync = NULL;
-	}
-	return nlerr(err);
+/**
+ * gpumon_nl_dump_power() - dump the module's RAPL energy domains.
+ * @nl: handle from gpumon_nl_open()
+ * @cb: called once per domain (GPUMON_CMD_POWER_GET reply); a non-zero
+ *	return stops the callbacks
+ * @ctx: passed to @cb
+ *
+ * An empty dump means the module samples no domain (see the RAPL state
+ * in gpumon_nl_stats()).
+ *
+ * Return: as gpumon_nl_dump_thermal().
+ */
+int gpumon_nl_dump_power(struct gpumon_nl *nl,
+			 int (*cb)(void *ctx, const struct gpumon_nl_rapl *r),
+			 void *ctx)
+{
+	struct dump_state st = {
+		.nl = nl, .one = rapl_one, .cb.rapl = cb, .ctx = ctx,
+	};
+
+	return request(nl, GPUMON_CMD_POWER_GET, true, false, &st);
+}
+
+/**
+ * gpumon_nl_stats() - the module's counters and source states.
+ * @nl: handle from gpumon_nl_open()
+ * @st: filled in from the GPUMON_CMD_STATS_GET reply; zeroed (valid 0)
+ *	when none came
+ *
+ * Return: 0, -ENOENT when the family is gone, -ETIMEDOUT when the kernel
+ * did not answer, other -errno.
+ */
+int gpumon_nl_stats(struct gpumon_nl *nl, struct gpumon_nl_stats *st)
+{
+	struct dump_state ds = { .nl = nl, .one = stats_one, .stats = st };
+
+	memset(st, 0, sizeof(*st));
+	return request(nl, GPUMON_CMD_STATS_GET, false, false, &ds);
+}
+
+static const char *const trip_type_names[] = {
+	[GPUMON_TRIP_ACTIVE] = "active",
+	[GPUMON_TRIP_PASSIVE] = "passive",
+	[GPUMON_TRIP_HOT] = "hot",
+	[GPUMON_TRIP_CRITICAL] = "critical",
+};
+static const char *const rapl_domain_names[] = {
+	[GPUMON_RAPL_UNSPEC] = "unspec",
+	[GPUMON_RAPL_PACKAGE] = "package",
+	[GPUMON_RAPL_DRAM] = "dram",
+};
+static const char *const source_state_names[] = {
+	[GPUMON_SOURCE_ON] = "on",
+	[GPUMON_SOURCE_ABSENT] = "absent",
+	[GPUMON_SOURCE_ERROR] = "error",
+};
+
+#define NAME_OR_UNKNOWN(tab, i)						\
+	((i) < sizeof(tab) / sizeof((tab)[0]) && (tab)[i] ? (tab)[i] :	\
+	 "unknown")
+
+/**
+ * gpumon_nl_trip_type_name() - "active", "passive", "hot", "critical".
+ * @type: enum gpumon_trip_type
+ *
+ * Return: a static string; "unknown" for a type this build lacks.
+ */
+const char *gpumon_nl_trip_type_name(uint32_t type)
+{
+	return NAME_OR_UNKNOWN(trip_type_names, type);
+}
+
+/**
+ * gpumon_nl_rapl_domain_name() - "package", "dram".
+ * @domain: enum gpumon_rapl_domain
+ *
+ * Return: a static string; "unknown" for a domain this build lacks.
+ */
+const char *gpumon_nl_rapl_domain_name(uint32_t domain)
+{
+	return NAME_OR_UNKNOWN(rapl_domain_names, domain);
+}
+
+/**
+ * gpumon_nl_source_state_name() - "on", "absent", "error".
+ * @state: enum gpumon_source_state
+ *
+ * Return: a static string; "unknown" for a state this build lacks.
+ */
+const char *gpumon_nl_source_state_name(uint32_t state)
+{
+	return NAME_OR_UNKNOWN(source_state_names, state);
 }
 
 /**

@@ -8,10 +8,60 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/netlink.h>
 #include "aer.h"
 
 /* Endpoints listed below one port, at most. */
 #define GPUMON_NL_MAX_BELOW	64
+/* Trip points kept per thermal zone, at most (ACPI allows 10 active). */
+#define GPUMON_NL_MAX_TRIPS	32
+/* Longest thermal zone type kept, with the NUL (the kernel's is 20). */
+#define GPUMON_NL_ZONE_LEN	32
+/* Longest source state reason kept, with the NUL. */
+#define GPUMON_NL_REASON_LEN	192
+
+/* struct gpumon_nl_event.valid: thermal attributes present. */
+#define GPUMON_NL_EV_ZONE_ID	(1u << 0)
+#define GPUMON_NL_EV_TEMP	(1u << 1)
+#define GPUMON_NL_EV_TRIP	(1u << 2)
+#define GPUMON_NL_EV_TRIP_TYPE	(1u << 3)
+#define GPUMON_NL_EV_TRIP_TEMP	(1u << 4)
+#define GPUMON_NL_EV_TRIP_HYST	(1u << 5)
+
+/* struct gpumon_nl_trip.valid */
+#define GPUMON_NL_TRIP_TYPE	(1u << 0)
+#define GPUMON_NL_TRIP_TEMP	(1u << 1)
+#define GPUMON_NL_TRIP_HYST	(1u << 2)
+#define GPUMON_NL_TRIP_ASSERTED	(1u << 3)
+#define GPUMON_NL_TRIP_CROSSINGS (1u << 4)
+
+/* struct gpumon_nl_tzone.valid */
+#define GPUMON_NL_TZ_STATE	(1u << 0)
+#define GPUMON_NL_TZ_TEMP	(1u << 1)
+#define GPUMON_NL_TZ_TEMP_MAX	(1u << 2)
+#define GPUMON_NL_TZ_SAMPLES	(1u << 3)
+#define GPUMON_NL_TZ_READ_ERRORS (1u << 4)
+
+/* struct gpumon_nl_rapl.valid */
+#define GPUMON_NL_RAPL_ESU	(1u << 0)
+#define GPUMON_NL_RAPL_ENERGY	(1u << 1)
+#define GPUMON_NL_RAPL_MIN	(1u << 2)
+#define GPUMON_NL_RAPL_AVG	(1u << 3)
+#define GPUMON_NL_RAPL_MAX	(1u << 4)
+#define GPUMON_NL_RAPL_WINDOW	(1u << 5)
+#define GPUMON_NL_RAPL_WINDOW_SAMPLES (1u << 6)
+#define GPUMON_NL_RAPL_WINDOW_END (1u << 7)
+#define GPUMON_NL_RAPL_PEAK	(1u << 8)
+#define GPUMON_NL_RAPL_SAMPLES	(1u << 9)
+#define GPUMON_NL_RAPL_WRAPS	(1u << 10)
+
+/* struct gpumon_nl_stats.valid */
+#define GPUMON_NL_ST_LAST_SEQ	(1u << 0)
+#define GPUMON_NL_ST_EVENTS_LOST (1u << 1)
+#define GPUMON_NL_ST_SAMPLES	(1u << 2)
+#define GPUMON_NL_ST_SAMPLE_NS	(1u << 3)
+#define GPUMON_NL_ST_THERMAL	(1u << 4)
+#define GPUMON_NL_ST_RAPL	(1u << 5)
 
 /**
  * struct gpumon_nl_link - link state and counters (GPUMON_A_LINK).
@@ -53,9 +103,15 @@ struct gpumon_nl_link {
  * @peer: the other end of its link, "" for none
  * @aer: the AER fields, for GPUMON_EVENT_AER
  * @link: link sample and flap counts, for link events
- * @zone: thermal zone, for GPUMON_EVENT_THERMAL_TRIP
+ * @zone: thermal zone type, for the GPUMON_EVENT_THERMAL_* kinds
  * @temp_mc: millidegrees Celsius
  * @trip: trip index
+ * @valid: which of the thermal fields the event carried, GPUMON_NL_EV_*
+ *	bits (an older module sends only zone, temp and trip)
+ * @zone_id: the N of /sys/class/thermal/thermal_zoneN
+ * @trip_type: enum gpumon_trip_type, as sent (may be past GPUMON_TRIP_MAX)
+ * @trip_temp_mc: the trip point, millidegrees Celsius
+ * @trip_hyst_mc: hysteresis applied, millidegrees Celsius
  */
 struct gpumon_nl_event {
 	uint64_t seq;
@@ -68,9 +124,124 @@ struct gpumon_nl_event {
 	char peer[GPUMON_BDF_LEN];
 	struct gpumon_aer_rec aer;
 	struct gpumon_nl_link link;
-	char zone[32];
+	char zone[GPUMON_NL_ZONE_LEN];
 	int32_t temp_mc;
 	uint32_t trip;
+	uint32_t valid;
+	uint32_t zone_id;
+	uint32_t trip_type;
+	int32_t trip_temp_mc;
+	int32_t trip_hyst_mc;
+};
+
+/**
+ * struct gpumon_nl_trip - one trip point of a thermal zone
+ * (GPUMON_A_THERMAL_TRIPS nest).
+ * @valid: GPUMON_NL_TRIP_* bits: which fields were sent
+ * @id: trip index in the zone
+ * @type: enum gpumon_trip_type, as sent (may be past GPUMON_TRIP_MAX)
+ * @temp_mc: trip temperature, millidegrees Celsius
+ * @hyst_mc: hysteresis applied, millidegrees Celsius
+ * @asserted: the zone is at or above it now
+ * @crossings: upward crossings since the module loaded
+ */
+struct gpumon_nl_trip {
+	uint32_t valid;
+	uint32_t id;
+	uint32_t type;
+	int32_t temp_mc;
+	int32_t hyst_mc;
+	bool asserted;
+	uint64_t crossings;
+};
+
+/**
+ * struct gpumon_nl_tzone - one thermal zone (GPUMON_CMD_THERMAL_GET).
+ * @valid: GPUMON_NL_TZ_* bits: which fields were sent
+ * @id: the N of /sys/class/thermal/thermal_zoneN (always sent)
+ * @type: the zone's type ("x86_pkg_temp", "acpitz"), "" when not sent
+ * @state: enum gpumon_dev_state: present or removed
+ * @temp_mc: last sample, millidegrees Celsius (absent before the first)
+ * @temp_max_mc: highest sample since load, millidegrees Celsius
+ * @samples: temperature samples since load
+ * @read_errors: failed temperature reads since load
+ * @ntrips: entries used in @trips
+ * @trips_over: trip nests past GPUMON_NL_MAX_TRIPS, not kept
+ * @trips: the trip points, in the order sent
+ */
+struct gpumon_nl_tzone {
+	uint32_t valid;
+	uint32_t id;
+	char type[GPUMON_NL_ZONE_LEN];
+	uint32_t state;
+	int32_t temp_mc;
+	int32_t temp_max_mc;
+	uint64_t samples;
+	uint64_t read_errors;
+	unsigned int ntrips;
+	unsigned int trips_over;
+	struct gpumon_nl_trip trips[GPUMON_NL_MAX_TRIPS];
+};
+
+/**
+ * struct gpumon_nl_rapl - one RAPL energy domain (GPUMON_CMD_POWER_GET).
+ * @valid: GPUMON_NL_RAPL_* bits: which fields were sent; the window
+ *	fields are absent until the module completes its first window
+ * @pkg: physical package id (always sent)
+ * @domain: enum gpumon_rapl_domain (always sent; may be past the max)
+ * @injected: the readings come from debugfs fault injection, not MSRs
+ * @esu: energy status unit: one count is 1/2^@esu J
+ * @energy_uj: energy since the module loaded, microjoules
+ * @min_mw: last window's lowest one-sample power, milliwatts
+ * @avg_mw: last window's energy over its length, milliwatts
+ * @max_mw: last window's highest one-sample power, milliwatts
+ * @window_ns: last window's length, ns
+ * @window_samples: samples in it
+ * @window_end_ns: CLOCK_MONOTONIC of its end, ns
+ * @peak_mw: highest one-sample power since load, milliwatts
+ * @samples: samples since load
+ * @wraps: 32-bit energy counter wraparounds since load
+ */
+struct gpumon_nl_rapl {
+	uint32_t valid;
+	uint32_t pkg;
+	uint32_t domain;
+	bool injected;
+	uint32_t esu;
+	uint64_t energy_uj;
+	uint32_t min_mw;
+	uint32_t avg_mw;
+	uint32_t max_mw;
+	uint64_t window_ns;
+	uint32_t window_samples;
+	uint64_t window_end_ns;
+	uint32_t peak_mw;
+	uint64_t samples;
+	uint64_t wraps;
+};
+
+/**
+ * struct gpumon_nl_stats - the module's counters (GPUMON_CMD_STATS_GET).
+ * @valid: GPUMON_NL_ST_* bits: which fields were sent
+ * @last_seq: last event sequence number given
+ * @events_lost: events not delivered since load
+ * @samples: link sampling passes since load
+ * @sample_ns: time spent in them, ns
+ * @thermal_state: enum gpumon_source_state of the thermal sampler
+ * @thermal_reason: why it is off, or what it samples
+ * @rapl_state: enum gpumon_source_state of RAPL sampling
+ * @rapl_reason: why it is off, or what it samples
+ */
+struct gpumon_nl_stats {
+	uint32_t valid;
+	uint64_t last_seq;
+	uint64_t events_lost;
+	uint64_t samples;
+	uint64_t sample_ns;
+	uint32_t thermal_state;
+	char thermal_reason[GPUMON_NL_REASON_LEN];
+	uint32_t rapl_state;
+	char rapl_reason[GPUMON_NL_REASON_LEN];
 };
 
 /**
@@ -152,6 +323,64 @@ int gpumon_nl_dump(struct gpumon_nl *nl,
 int gpumon_nl_dump_ex(struct gpumon_nl *nl, bool with_removed,
 		      int (*cb)(void *ctx, const struct gpumon_nl_dev *dev),
 		      void *ctx);
+/**
+ * gpumon_nl_dump_thermal() - dump the thermal zones the module samples
+ * (GPUMON_CMD_THERMAL_GET), removed ones included.
+ * @cb: called once per zone; a non-zero return stops the callbacks
+ * Return: as gpumon_nl_dump(); -EOPNOTSUPP from a module without it.
+ */
+int gpumon_nl_dump_thermal(struct gpumon_nl *nl,
+			   int (*cb)(void *ctx,
+				     const struct gpumon_nl_tzone *z),
+			   void *ctx);
+/**
+ * gpumon_nl_dump_power() - dump the RAPL energy domains
+ * (GPUMON_CMD_POWER_GET).
+ * @cb: called once per domain; a non-zero return stops the callbacks
+ * Return: as gpumon_nl_dump(); -EOPNOTSUPP from a module without it.
+ */
+int gpumon_nl_dump_power(struct gpumon_nl *nl,
+			 int (*cb)(void *ctx, const struct gpumon_nl_rapl *r),
+			 void *ctx);
+/**
+ * gpumon_nl_stats() - the module's counters and source states
+ * (GPUMON_CMD_STATS_GET).
+ * Return: 0, -ENOENT when the family is gone, other -errno.
+ */
+int gpumon_nl_stats(struct gpumon_nl *nl, struct gpumon_nl_stats *st);
+
+/*
+ * Parsers of single messages, exposed for the unit tests: each takes a
+ * whole generic netlink message of the family.
+ */
+/**
+ * gpumon_nl_parse_tzone() - one THERMAL_GET reply into @z.
+ * Return: 0; -EINVAL when it fails the policy or lacks THERMAL_ZONE_ID.
+ */
+int gpumon_nl_parse_tzone(struct nlmsghdr *nlh, struct gpumon_nl_tzone *z);
+/**
+ * gpumon_nl_parse_rapl() - one POWER_GET reply into @r.
+ * Return: 0; -EINVAL when it fails the policy or lacks RAPL_PKG or
+ * RAPL_DOMAIN.
+ */
+int gpumon_nl_parse_rapl(struct nlmsghdr *nlh, struct gpumon_nl_rapl *r);
+/**
+ * gpumon_nl_parse_stats() - one STATS_GET reply into @st.
+ * Return: 0; -EINVAL when it fails the policy.
+ */
+int gpumon_nl_parse_stats(struct nlmsghdr *nlh, struct gpumon_nl_stats *st);
+/**
+ * gpumon_nl_parse_event() - one "events" notification into @ev (AER
+ * fields included).
+ * Return: 0; -EINVAL when it fails the policy or lacks SEQ or EVENT_KIND.
+ */
+int gpumon_nl_parse_event(struct nlmsghdr *nlh, struct gpumon_nl_event *ev);
+
+/* Names for display; "unknown" past the end. */
+const char *gpumon_nl_trip_type_name(uint32_t type);
+const char *gpumon_nl_rapl_domain_name(uint32_t domain);
+const char *gpumon_nl_source_state_name(uint32_t state);
+
 /** gpumon_nl_overruns() - times the event socket overran (ENOBUFS). */
 uint64_t gpumon_nl_overruns(struct gpumon_nl *nl);
 /**
