@@ -24,6 +24,7 @@
 
 #include <json-c/json.h>
 
+#include "api.h"
 #include "dev.h"
 #include "nl_src.h"
 
@@ -197,11 +198,6 @@ static json_object *opt_int(bool has, int64_t v)
 	return has ? json_object_new_int64(v) : NULL;
 }
 
-static json_object *opt_u64(bool has, uint64_t v)
-{
-	return has ? json_object_new_uint64(v) : NULL;
-}
-
 /* "71.5" from 71500 m degC, "N/A" when absent. */
 static const char *mc_str(char *buf, size_t size, bool has, int32_t mc)
 {
@@ -345,94 +341,16 @@ static void print_event(const struct gpumon_nl_event *ev, bool json)
 	fflush(stdout);
 }
 
-static json_object *tzone_json(const struct gpumon_nl_tzone *z)
-{
-	json_object *o = json_object_new_object(), *trips = json_object_new_array();
-	uint32_t v = z->valid;
-
-	json_object_object_add(o, "zone_id", json_object_new_int64(z->id));
-	json_object_object_add(o, "type", json_object_new_string(z->type));
-	json_object_object_add(o, "state", v & GPUMON_NL_TZ_STATE ?
-			       json_object_new_string(NAME(state_names, z->state)) : NULL);
-	json_object_object_add(o, "temp_mc", opt_int(v & GPUMON_NL_TZ_TEMP, z->temp_mc));
-	json_object_object_add(o, "temp_max_mc", opt_int(v & GPUMON_NL_TZ_TEMP_MAX, z->temp_max_mc));
-	json_object_object_add(o, "samples", opt_u64(v & GPUMON_NL_TZ_SAMPLES, z->samples));
-	json_object_object_add(o, "read_errors", opt_u64(v & GPUMON_NL_TZ_READ_ERRORS, z->read_errors));
-	for (unsigned int i = 0; i < z->ntrips; i++) {
-		const struct gpumon_nl_trip *t = &z->trips[i];
-		json_object *j = json_object_new_object();
-		uint32_t tv = t->valid;
-
-		json_object_object_add(j, "id", json_object_new_int64(t->id));
-		json_object_object_add(j, "type", tv & GPUMON_NL_TRIP_TYPE ?
-				       json_object_new_string(gpumon_nl_trip_type_name(t->type)) : NULL);
-		json_object_object_add(j, "type_num", opt_int(tv & GPUMON_NL_TRIP_TYPE, t->type));
-		json_object_object_add(j, "temp_mc", opt_int(tv & GPUMON_NL_TRIP_TEMP, t->temp_mc));
-		json_object_object_add(j, "hyst_mc", opt_int(tv & GPUMON_NL_TRIP_HYST, t->hyst_mc));
-		json_object_object_add(j, "asserted", tv & GPUMON_NL_TRIP_ASSERTED ?
-				       json_object_new_boolean(t->asserted) : NULL);
-		json_object_object_add(j, "crossings", opt_u64(tv & GPUMON_NL_TRIP_CROSSINGS, t->crossings));
-		json_object_array_add(trips, j);
-	}
-	json_object_object_add(o, "trips", trips);
-	if (z->trips_over)
-		json_object_object_add(o, "trips_not_shown", json_object_new_int64(z->trips_over));
-	return o;
-}
-
-static json_object *rapl_json(const struct gpumon_nl_rapl *r)
-{
-	json_object *o = json_object_new_object();
-	uint32_t v = r->valid;
-
-	json_object_object_add(o, "pkg", json_object_new_int64(r->pkg));
-	json_object_object_add(o, "domain", json_object_new_string(gpumon_nl_rapl_domain_name(r->domain)));
-	json_object_object_add(o, "injected", json_object_new_boolean(r->injected));
-	json_object_object_add(o, "esu", opt_int(v & GPUMON_NL_RAPL_ESU, r->esu));
-	json_object_object_add(o, "energy_uj", opt_u64(v & GPUMON_NL_RAPL_ENERGY, r->energy_uj));
-	json_object_object_add(o, "min_mw", opt_int(v & GPUMON_NL_RAPL_MIN, r->min_mw));
-	json_object_object_add(o, "avg_mw", opt_int(v & GPUMON_NL_RAPL_AVG, r->avg_mw));
-	json_object_object_add(o, "max_mw", opt_int(v & GPUMON_NL_RAPL_MAX, r->max_mw));
-	json_object_object_add(o, "window_ns", opt_u64(v & GPUMON_NL_RAPL_WINDOW, r->window_ns));
-	json_object_object_add(o, "window_samples", opt_int(v & GPUMON_NL_RAPL_WINDOW_SAMPLES, r->window_samples));
-	json_object_object_add(o, "window_end_ns", opt_u64(v & GPUMON_NL_RAPL_WINDOW_END, r->window_end_ns));
-	json_object_object_add(o, "peak_mw", opt_int(v & GPUMON_NL_RAPL_PEAK, r->peak_mw));
-	json_object_object_add(o, "samples", opt_u64(v & GPUMON_NL_RAPL_SAMPLES, r->samples));
-	json_object_object_add(o, "wraps", opt_u64(v & GPUMON_NL_RAPL_WRAPS, r->wraps));
-	return o;
-}
-
 static int tzone_add(void *ctx, const struct gpumon_nl_tzone *z)
 {
-	json_object_array_add(ctx, tzone_json(z));
+	json_object_array_add(ctx, gpumon_json_nl_tzone(z));
 	return 0;
 }
 
 static int rapl_add(void *ctx, const struct gpumon_nl_rapl *r)
 {
-	json_object_array_add(ctx, rapl_json(r));
+	json_object_array_add(ctx, gpumon_json_nl_rapl(r));
 	return 0;
-}
-
-static json_object *source_json(bool has, uint32_t state, const char *reason)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "state", has ?
-			       json_object_new_string(gpumon_nl_source_state_name(state)) : NULL);
-	json_object_object_add(o, "reason", has ? json_object_new_string(reason) : NULL);
-	return o;
-}
-
-static json_object *sources_json(const struct gpumon_nl_stats *st)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "thermal", source_json(st->valid & GPUMON_NL_ST_THERMAL,
-							 st->thermal_state, st->thermal_reason));
-	json_object_object_add(o, "rapl", source_json(st->valid & GPUMON_NL_ST_RAPL,
-						      st->rapl_state, st->rapl_reason));
-	return o;
 }
 
 static int tzone_text(void *ctx, const struct gpumon_nl_tzone *z)
@@ -555,7 +473,7 @@ static int module_json(struct gpumon_nl *nl, json_object *o)
 	err = gpumon_nl_stats(nl, &st);
 	if (err)
 		memset(&st, 0, sizeof(st));
-	json_object_object_add(o, "sources", sources_json(&st));
+	json_object_object_add(o, "sources", gpumon_json_module_sources(&st));
 	err = part_err("stats", err);
 	return ret ? ret : err;
 }

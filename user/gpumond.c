@@ -225,8 +225,22 @@ static void on_kmsg_malformed(void *ctx, const char *buf, size_t len)
 	pthread_mutex_unlock(&d->m.lock);
 }
 
+/* The module's thermal notifications; AER comes through on_nl_aer. */
+static void on_nl_event(void *ctx, const struct gpumon_nl_event *ev)
+{
+	struct gpumond *d = ctx;
+
+	if (ev->kind < GPUMON_EVENT_THERMAL_TRIP ||
+	    ev->kind > GPUMON_EVENT_THERMAL_ZONE_REMOVED)
+		return;
+	pthread_mutex_lock(&d->m.lock);
+	alert(d, gpumon_model_module_thermal_event(&d->m, ev));
+	pthread_mutex_unlock(&d->m.lock);
+}
+
 static const struct gpumon_nl_ops nl_ops = {
 	.aer = on_nl_aer,
+	.event = on_nl_event,
 	.lost = on_nl_lost,
 };
 
@@ -286,6 +300,68 @@ static int dump_dev(void *ctx, const struct gpumon_nl_dev *nd)
 	return 0;
 }
 
+/* The module's thermal zones and RAPL domains as one dump returned them. */
+struct sensor_buf {
+	struct gpumon_nl_tzone zones[GPUMON_TZONES_MAX];
+	size_t nzones;
+	struct gpumon_nl_rapl rapl[GPUMON_RAPL_DOMAINS_MAX];
+	size_t nrapl;
+	struct gpumon_nl_stats stats;
+};
+
+static int dump_tzone(void *ctx, const struct gpumon_nl_tzone *z)
+{
+	struct sensor_buf *b = ctx;
+
+	if (b->nzones < GPUMON_TZONES_MAX)
+		b->zones[b->nzones++] = *z;
+	return 0;
+}
+
+static int dump_rapl(void *ctx, const struct gpumon_nl_rapl *r)
+{
+	struct sensor_buf *b = ctx;
+
+	if (b->nrapl < GPUMON_RAPL_DOMAINS_MAX)
+		b->rapl[b->nrapl++] = *r;
+	return 0;
+}
+
+/*
+ * Thermal zones, RAPL domains and the module's source states, read
+ * without the model's lock and merged under it.  A module without the
+ * commands (-EOPNOTSUPP) leaves them empty.  Return: -ENOENT when the
+ * family went away, else 0 (a failed part is left as it was).
+ */
+static int nl_sensors(struct gpumond *d)
+{
+	struct sensor_buf *b = calloc(1, sizeof(*b));
+	int tret, pret, sret;
+	uint64_t first;
+
+	if (!b)
+		return 0;
+	tret = gpumon_nl_dump_thermal(d->nl, dump_tzone, b);
+	pret = tret == -ENOENT ? tret :
+	       gpumon_nl_dump_power(d->nl, dump_rapl, b);
+	sret = pret == -ENOENT ? pret : gpumon_nl_stats(d->nl, &b->stats);
+	pthread_mutex_lock(&d->m.lock);
+	if (!tret || tret == -EOPNOTSUPP)
+		gpumon_model_module_thermal(&d->m, b->zones, b->nzones);
+	if (!pret || pret == -EOPNOTSUPP)
+		gpumon_model_module_power(&d->m, b->rapl, b->nrapl);
+	first = d->m.next_seq;
+	if (!sret)
+		gpumon_model_module_stats(&d->m, &b->stats);
+	/* the thermal and RAPL source changes, one line each */
+	for (; first < d->m.next_seq; first++)
+		alert(d, gpumon_model_event_at(&d->m, first));
+	pthread_mutex_unlock(&d->m.lock);
+	free(b);
+	return tret == -ENOENT || pret == -ENOENT || sret == -ENOENT ?
+	       -ENOENT : 0;
+}
+
 static void nl_close(struct gpumond *d, const char *why)
 {
 	epoll_ctl(d->ep, EPOLL_CTL_DEL, gpumon_nl_fd(d->nl), NULL);
@@ -340,6 +416,8 @@ static void nl_poll(struct gpumond *d)
 		pthread_mutex_unlock(&d->m.lock);
 	}
 	free(buf.devs);
+	if (!ret)
+		ret = nl_sensors(d);
 	if (ret == -ENOENT)
 		nl_close(d, "gpumon.ko was unloaded (netlink family gone)");
 	else if (ret) {

@@ -153,6 +153,98 @@ static json_object *bpf_progs_json(const struct gpumon_model *m)
 	return a;
 }
 
+/* A json-c integer, or null when @has is false (N/A is not 0). */
+static json_object *opt_int(bool has, int64_t v)
+{
+	return has ? json_object_new_int64(v) : NULL;
+}
+
+static json_object *opt_u64(bool has, uint64_t v)
+{
+	return has ? json_object_new_uint64(v) : NULL;
+}
+
+/**
+ * gpumon_json_nl_tzone() - one module thermal zone as JSON.
+ * @z: the zone as gpumon_nl_parse_tzone() gave it
+ *
+ * Keys: zone_id, type, state ("present", "removed"), temp_mc and
+ * temp_max_mc (millidegrees C), samples, read_errors, and trips: id,
+ * type (name, "unknown" past the known ones), type_num, temp_mc,
+ * hyst_mc, asserted, crossings.  A field the module did not send is
+ * null, never 0.
+ *
+ * Return: a new object.
+ */
+json_object *gpumon_json_nl_tzone(const struct gpumon_nl_tzone *z)
+{
+	json_object *o = json_object_new_object(), *trips = json_object_new_array();
+	uint32_t v = z->valid;
+
+	json_object_object_add(o, "zone_id", json_object_new_int64(z->id));
+	json_object_object_add(o, "type", json_object_new_string(z->type));
+	json_object_object_add(o, "state", v & GPUMON_NL_TZ_STATE ?
+			       json_object_new_string(z->state == GPUMON_STATE_REMOVED ? "removed" :
+				       z->state == GPUMON_STATE_PRESENT ? "present" : "unknown") : NULL);
+	json_object_object_add(o, "temp_mc", opt_int(v & GPUMON_NL_TZ_TEMP, z->temp_mc));
+	json_object_object_add(o, "temp_max_mc", opt_int(v & GPUMON_NL_TZ_TEMP_MAX, z->temp_max_mc));
+	json_object_object_add(o, "samples", opt_u64(v & GPUMON_NL_TZ_SAMPLES, z->samples));
+	json_object_object_add(o, "read_errors", opt_u64(v & GPUMON_NL_TZ_READ_ERRORS, z->read_errors));
+	for (unsigned int i = 0; i < z->ntrips; i++) {
+		const struct gpumon_nl_trip *t = &z->trips[i];
+		json_object *j = json_object_new_object();
+		uint32_t tv = t->valid;
+
+		json_object_object_add(j, "id", json_object_new_int64(t->id));
+		json_object_object_add(j, "type", tv & GPUMON_NL_TRIP_TYPE ?
+				       json_object_new_string(gpumon_nl_trip_type_name(t->type)) : NULL);
+		json_object_object_add(j, "type_num", opt_int(tv & GPUMON_NL_TRIP_TYPE, t->type));
+		json_object_object_add(j, "temp_mc", opt_int(tv & GPUMON_NL_TRIP_TEMP, t->temp_mc));
+		json_object_object_add(j, "hyst_mc", opt_int(tv & GPUMON_NL_TRIP_HYST, t->hyst_mc));
+		json_object_object_add(j, "asserted", tv & GPUMON_NL_TRIP_ASSERTED ?
+				       json_object_new_boolean(t->asserted) : NULL);
+		json_object_object_add(j, "crossings", opt_u64(tv & GPUMON_NL_TRIP_CROSSINGS, t->crossings));
+		json_object_array_add(trips, j);
+	}
+	json_object_object_add(o, "trips", trips);
+	if (z->trips_over)
+		json_object_object_add(o, "trips_not_shown", json_object_new_int64(z->trips_over));
+	return o;
+}
+
+/**
+ * gpumon_json_nl_rapl() - one module RAPL domain as JSON.
+ * @r: the domain as gpumon_nl_parse_rapl() gave it
+ *
+ * Keys: pkg, domain ("package", "dram"), injected, esu, energy_uj (uJ),
+ * min_mw, avg_mw, max_mw (mW, the last window), window_ns,
+ * window_samples, window_end_ns (CLOCK_MONOTONIC ns), peak_mw, samples,
+ * wraps.  The window fields are null before the first window completes.
+ *
+ * Return: a new object.
+ */
+json_object *gpumon_json_nl_rapl(const struct gpumon_nl_rapl *r)
+{
+	json_object *o = json_object_new_object();
+	uint32_t v = r->valid;
+
+	json_object_object_add(o, "pkg", json_object_new_int64(r->pkg));
+	json_object_object_add(o, "domain", json_object_new_string(gpumon_nl_rapl_domain_name(r->domain)));
+	json_object_object_add(o, "injected", json_object_new_boolean(r->injected));
+	json_object_object_add(o, "esu", opt_int(v & GPUMON_NL_RAPL_ESU, r->esu));
+	json_object_object_add(o, "energy_uj", opt_u64(v & GPUMON_NL_RAPL_ENERGY, r->energy_uj));
+	json_object_object_add(o, "min_mw", opt_int(v & GPUMON_NL_RAPL_MIN, r->min_mw));
+	json_object_object_add(o, "avg_mw", opt_int(v & GPUMON_NL_RAPL_AVG, r->avg_mw));
+	json_object_object_add(o, "max_mw", opt_int(v & GPUMON_NL_RAPL_MAX, r->max_mw));
+	json_object_object_add(o, "window_ns", opt_u64(v & GPUMON_NL_RAPL_WINDOW, r->window_ns));
+	json_object_object_add(o, "window_samples", opt_int(v & GPUMON_NL_RAPL_WINDOW_SAMPLES, r->window_samples));
+	json_object_object_add(o, "window_end_ns", opt_u64(v & GPUMON_NL_RAPL_WINDOW_END, r->window_end_ns));
+	json_object_object_add(o, "peak_mw", opt_int(v & GPUMON_NL_RAPL_PEAK, r->peak_mw));
+	json_object_object_add(o, "samples", opt_u64(v & GPUMON_NL_RAPL_SAMPLES, r->samples));
+	json_object_object_add(o, "wraps", opt_u64(v & GPUMON_NL_RAPL_WRAPS, r->wraps));
+	return o;
+}
+
 static json_object *tzones_json(const struct gpumon_model *m)
 {
 	json_object *a = json_object_new_array();
@@ -169,9 +261,87 @@ static json_object *tzones_json(const struct gpumon_model *m)
 				       json_object_new_uint64(z->updates));
 		json_object_object_add(o, "trips",
 				       json_object_new_uint64(z->trips));
+		/* the module's view of it: null when it does not sample it */
+		json_object_object_add(o, "module", z->in_module ?
+				       gpumon_json_nl_tzone(&z->mod) : NULL);
 		json_object_array_add(a, o);
 	}
 	return a;
+}
+
+static json_object *power_json(const struct gpumon_model *m)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < m->nrapl; i++)
+		json_object_array_add(a, gpumon_json_nl_rapl(&m->rapl[i]));
+	return a;
+}
+
+/* Sum of the package domains' last windows; null before the first. */
+static json_object *cpu_power_json(const struct gpumon_model *m)
+{
+	struct gpumon_cpu_power p;
+	json_object *o;
+
+	gpumon_model_cpu_power(m, &p);
+	if (!p.valid)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "avg_mw", json_object_new_uint64(p.avg_mw));
+	json_object_object_add(o, "max_mw", json_object_new_uint64(p.max_mw));
+	json_object_object_add(o, "packages", json_object_new_int(p.packages));
+	return o;
+}
+
+static json_object *kstate_json(bool has, uint32_t state, const char *reason)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "state", has ?
+			       json_object_new_string(gpumon_nl_source_state_name(state)) :
+			       NULL);
+	json_object_object_add(o, "reason", has ?
+			       json_object_new_string(reason) : NULL);
+	return o;
+}
+
+/**
+ * gpumon_json_module_sources() - {"thermal": {"state", "reason"},
+ * "rapl": {...}} from a STATS_GET reply; null members when not sent.
+ * @st: the reply
+ *
+ * Return: a new object.
+ */
+json_object *gpumon_json_module_sources(const struct gpumon_nl_stats *st)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "thermal",
+			       kstate_json(st->valid & GPUMON_NL_ST_THERMAL,
+					   st->thermal_state,
+					   st->thermal_reason));
+	json_object_object_add(o, "rapl",
+			       kstate_json(st->valid & GPUMON_NL_ST_RAPL,
+					   st->rapl_state, st->rapl_reason));
+	return o;
+}
+
+/* The hottest zone and the asserted trips, for the console's node line. */
+static json_object *thermal_summary_json(const struct gpumon_model *m)
+{
+	const struct gpumon_tzone *z = gpumon_model_hottest(m);
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "hottest_zone_id",
+			       z ? json_object_new_int(z->id) : NULL);
+	json_object_object_add(o, "hottest_type",
+			       z ? json_object_new_string(z->type) : NULL);
+	json_object_object_add(o, "hottest_temp_mc",
+			       z ? json_object_new_int(z->mod.temp_mc) : NULL);
+	json_object_object_add(o, "trips_asserted",
+			       json_object_new_int(gpumon_model_trips_asserted(m)));
+	return o;
 }
 
 /* Thermal interrupts per CPU since the BPF program loaded; null if off. */
@@ -231,6 +401,11 @@ json_object *gpumon_json_snapshot(struct gpumon_model *m)
 			       json_object_new_boolean(m->cpu_throttled));
 	json_object_object_add(o, "cpu_thermal_irqs", cpu_irqs_json(m));
 	json_object_object_add(o, "thermal_zones", tzones_json(m));
+	json_object_object_add(o, "thermal", thermal_summary_json(m));
+	json_object_object_add(o, "power", power_json(m));
+	json_object_object_add(o, "cpu_power", cpu_power_json(m));
+	json_object_object_add(o, "module_sources",
+			       gpumon_json_module_sources(&m->kstats));
 	json_object_object_add(o, "bpf_programs", bpf_progs_json(m));
 	json_object_object_add(o, "bpf_xids", json_object_new_uint64(m->bpf_xids));
 	for (size_t i = 0; i < m->ndevs; i++)
@@ -399,6 +574,28 @@ static bool parse_u64(const char *s, uint64_t *v)
 	return !errno && !*end;
 }
 
+static enum MHD_Result metrics_reply(struct MHD_Connection *c,
+				     struct gpumon_model *m)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t len;
+	char *text;
+
+	if (gpumon_metrics_text(m, &text, &len))
+		return MHD_NO;
+	r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type",
+				"text/plain; version=0.0.4; charset=utf-8");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			      const char *url, const char *method,
 			      const char *version, const char *upload_data,
@@ -410,6 +607,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return not_allowed(c);
+	if (!strcmp(url, "/metrics"))
+		return metrics_reply(c, api->m);
 	if (!strcmp(url, "/v1/snapshot"))
 		return reply(c, MHD_HTTP_OK, gpumon_json_snapshot(api->m));
 	if (!strcmp(url, "/v1/events")) {

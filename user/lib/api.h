@@ -5,6 +5,8 @@
  *   GET /v1/snapshot           node, sources, devices, event counters
  *   GET /v1/events?after=SEQ   events with seq > SEQ (limit=N, default
  *                              and maximum 1000), oldest first
+ *   GET /metrics               Prometheus text format: the module's
+ *                              thermal zones, trips and RAPL power
  */
 #ifndef GPUMON_API_H
 #define GPUMON_API_H
@@ -39,5 +41,21 @@ json_object *gpumon_json_snapshot(struct gpumon_model *m);
  */
 json_object *gpumon_json_events(struct gpumon_model *m, uint64_t after,
 				size_t limit);
+
+/* JSON of the module's thermal zones, RAPL domains and source states
+ * (shared by /v1/snapshot and `gpumon dev --json --full`); see api.c.
+ */
+json_object *gpumon_json_nl_tzone(const struct gpumon_nl_tzone *z);
+json_object *gpumon_json_nl_rapl(const struct gpumon_nl_rapl *r);
+json_object *gpumon_json_module_sources(const struct gpumon_nl_stats *st);
+
+/**
+ * gpumon_metrics_text() - the /metrics document (Prometheus text format
+ * 0.0.4).  Takes @m->lock.
+ * @out: a malloc'ed NUL-terminated text, free() it
+ * @len: its length, bytes
+ * Return: 0 or -ENOMEM.
+ */
+int gpumon_metrics_text(struct gpumon_model *m, char **out, size_t *len);
 
 #endif

@@ -498,6 +498,10 @@ struct gpumon_event *gpumon_model_source(struct gpumon_model *m,
 		/* the module's counters stop here; BPF counts from now on */
 		for (size_t i = 0; i < m->ndevs; i++)
 			m->devs[i].in_module = false;
+		/* and its zones, RAPL domains and source states go stale */
+		gpumon_model_module_thermal(m, NULL, 0);
+		gpumon_model_module_power(m, NULL, 0);
+		memset(&m->kstats, 0, sizeof(m->kstats));
 	}
 	return e;
 }
@@ -581,6 +585,232 @@ struct gpumon_event *gpumon_model_thermal(struct gpumon_model *m,
 		return NULL;
 	}
 	return gpumon_model_add_event(m, &ev);
+}
+
+void gpumon_model_module_thermal(struct gpumon_model *m,
+				 const struct gpumon_nl_tzone *zones, size_t n)
+{
+	struct gpumon_tzone *z;
+
+	for (size_t i = 0; i < m->ntzones; i++)
+		m->tzones[i].in_module = false;
+	for (size_t i = 0; i < n; i++) {
+		z = tzone(m, (int)zones[i].id, zones[i].type);
+		if (!z)
+			continue;
+		if (*zones[i].type)
+			snprintf(z->type, sizeof(z->type), "%s", zones[i].type);
+		z->in_module = true;
+		z->mod = zones[i];
+		if (zones[i].valid & GPUMON_NL_TZ_TEMP) {
+			z->temp_valid = true;
+			z->temp_mc = zones[i].temp_mc;
+		}
+	}
+}
+
+void gpumon_model_module_power(struct gpumon_model *m,
+			       const struct gpumon_nl_rapl *r, size_t n)
+{
+	if (n > GPUMON_RAPL_DOMAINS_MAX)
+		n = GPUMON_RAPL_DOMAINS_MAX;
+	if (n)
+		memcpy(m->rapl, r, n * sizeof(*r));
+	m->nrapl = n;
+}
+
+static struct gpumon_event *kstate_event(struct gpumon_model *m,
+					 const char *name, uint32_t state,
+					 const char *reason)
+{
+	struct gpumon_event ev = {
+		.source = GPUMON_SRC_NETLINK,
+		.severity = state == GPUMON_SOURCE_ON ? LOG_INFO : LOG_WARNING,
+	};
+	const char *st = gpumon_nl_source_state_name(state);
+
+	snprintf(ev.kind, sizeof(ev.kind), "source");
+	snprintf(ev.fields, sizeof(ev.fields), "source=%s state=%s", name, st);
+	snprintf(ev.message, sizeof(ev.message), "source %s %s%s%.200s", name,
+		 st, *reason ? ": " : "", reason);
+	return gpumon_model_add_event(m, &ev);
+}
+
+struct gpumon_event *gpumon_model_module_stats(struct gpumon_model *m,
+					       const struct gpumon_nl_stats *st)
+{
+	const struct gpumon_nl_stats *old = &m->kstats;
+	struct gpumon_event *e = NULL;
+
+	if ((st->valid & GPUMON_NL_ST_THERMAL) &&
+	    (!(old->valid & GPUMON_NL_ST_THERMAL) ||
+	     old->thermal_state != st->thermal_state))
+		e = kstate_event(m, "kmod-thermal", st->thermal_state,
+				 st->thermal_reason);
+	if ((st->valid & GPUMON_NL_ST_RAPL) &&
+	    (!(old->valid & GPUMON_NL_ST_RAPL) ||
+	     old->rapl_state != st->rapl_state))
+		e = kstate_event(m, "kmod-rapl", st->rapl_state,
+				 st->rapl_reason);
+	m->kstats = *st;
+	return e;
+}
+
+/* "71.5" from 71500 m degC. */
+static void mc_str(char *buf, size_t len, int mc)
+{
+	snprintf(buf, len, "%s%d.%d", mc < 0 && mc > -1000 ? "-" : "",
+		 mc / 1000, (mc < 0 ? -mc : mc) % 1000 / 100);
+}
+
+static void trip_event_text(struct gpumon_event *ev,
+			    const struct gpumon_nl_event *ne, bool asserted)
+{
+	const char *tt = ne->valid & GPUMON_NL_EV_TRIP_TYPE ?
+			 gpumon_nl_trip_type_name(ne->trip_type) : "unknown";
+	char t[16] = "?", trip[16] = "?", clr[16] = "?", id[16];
+	size_t n;
+
+	if (ne->valid & GPUMON_NL_EV_TEMP)
+		mc_str(t, sizeof(t), ne->temp_mc);
+	if (ne->valid & GPUMON_NL_EV_TRIP_TEMP)
+		mc_str(trip, sizeof(trip), ne->trip_temp_mc);
+	if ((ne->valid & GPUMON_NL_EV_TRIP_TEMP) &&
+	    (ne->valid & GPUMON_NL_EV_TRIP_HYST))
+		mc_str(clr, sizeof(clr), ne->trip_temp_mc - ne->trip_hyst_mc);
+
+	snprintf(id, sizeof(id), "%u", ne->zone_id);
+	n = snprintf(ev->fields, sizeof(ev->fields),
+		     "zone=%s type=%s trip=%u trip_type=%s state=%s",
+		     ne->valid & GPUMON_NL_EV_ZONE_ID ? id : "unknown",
+		     *ne->zone ? ne->zone : "unknown", ne->trip, tt,
+		     asserted ? "asserted" : "cleared");
+	if ((ne->valid & GPUMON_NL_EV_TEMP) && n < sizeof(ev->fields))
+		n += snprintf(ev->fields + n, sizeof(ev->fields) - n,
+			      " temp_mc=%d", ne->temp_mc);
+	if ((ne->valid & GPUMON_NL_EV_TRIP_TEMP) && n < sizeof(ev->fields))
+		n += snprintf(ev->fields + n, sizeof(ev->fields) - n,
+			      " trip_temp_mc=%d", ne->trip_temp_mc);
+	if ((ne->valid & GPUMON_NL_EV_TRIP_HYST) && n < sizeof(ev->fields))
+		snprintf(ev->fields + n, sizeof(ev->fields) - n,
+			 " hyst_mc=%d", ne->trip_hyst_mc);
+	if (asserted)
+		snprintf(ev->message, sizeof(ev->message),
+			 "thermal zone %s reached its %s trip point %u: %s C (trip %s C)",
+			 *ne->zone ? ne->zone : "?", tt, ne->trip, t, trip);
+	else
+		snprintf(ev->message, sizeof(ev->message),
+			 "thermal zone %s back below its %s trip point %u: %s C (clears below %s C)",
+			 *ne->zone ? ne->zone : "?", tt, ne->trip, t, clr);
+}
+
+struct gpumon_event *gpumon_model_module_thermal_event(struct gpumon_model *m,
+						       const struct gpumon_nl_event *ne)
+{
+	static const int trip_level[] = {
+		[GPUMON_TRIP_ACTIVE] = LOG_NOTICE,
+		[GPUMON_TRIP_PASSIVE] = LOG_WARNING,
+		[GPUMON_TRIP_HOT] = LOG_ERR,
+		[GPUMON_TRIP_CRITICAL] = LOG_CRIT,
+	};
+	struct gpumon_event ev = {
+		.source = GPUMON_SRC_NETLINK,
+		.time_mono_ns = ne->time_mono_ns,
+		.time_real_ns = ne->time_real_ns,
+	};
+	bool asserted = ne->kind == GPUMON_EVENT_THERMAL_TRIP;
+	struct gpumon_tzone *z = NULL;
+	char id[16];
+
+	switch (ne->kind) {
+	case GPUMON_EVENT_THERMAL_TRIP:
+	case GPUMON_EVENT_THERMAL_TRIP_CLEARED:
+		break;
+	case GPUMON_EVENT_THERMAL_ZONE_ADDED:
+	case GPUMON_EVENT_THERMAL_ZONE_REMOVED:
+		m->src[GPUMON_SRC_NETLINK].events++;
+		asserted = ne->kind == GPUMON_EVENT_THERMAL_ZONE_ADDED;
+		ev.severity = asserted ? LOG_NOTICE : LOG_WARNING;
+		snprintf(ev.kind, sizeof(ev.kind), "thermal-zone");
+		snprintf(id, sizeof(id), "%u", ne->zone_id);
+		snprintf(ev.fields, sizeof(ev.fields),
+			 "zone=%s type=%s state=%s",
+			 ne->valid & GPUMON_NL_EV_ZONE_ID ? id : "unknown",
+			 *ne->zone ? ne->zone : "unknown",
+			 asserted ? "added" : "removed");
+		snprintf(ev.message, sizeof(ev.message), asserted ?
+			 "thermal zone %s appeared; gpumon.ko samples it" :
+			 "thermal zone %s went away; gpumon.ko keeps its counters",
+			 *ne->zone ? ne->zone : "?");
+		return gpumon_model_add_event(m, &ev);
+	default:
+		return NULL;
+	}
+	m->src[GPUMON_SRC_NETLINK].events++;
+	if (ne->valid & GPUMON_NL_EV_ZONE_ID)
+		z = tzone(m, (int)ne->zone_id, ne->zone);
+	for (unsigned int i = 0; z && i < z->mod.ntrips; i++)
+		if (z->mod.trips[i].id == ne->trip) {
+			z->mod.trips[i].asserted = asserted;
+			z->mod.trips[i].valid |= GPUMON_NL_TRIP_ASSERTED;
+		}
+	if (!asserted)
+		ev.severity = LOG_INFO;
+	else if ((ne->valid & GPUMON_NL_EV_TRIP_TYPE) &&
+		 ne->trip_type <= GPUMON_TRIP_MAX)
+		ev.severity = trip_level[ne->trip_type];
+	else
+		ev.severity = LOG_NOTICE;
+	snprintf(ev.kind, sizeof(ev.kind), "thermal-trip");
+	trip_event_text(&ev, ne, asserted);
+	return gpumon_model_add_event(m, &ev);
+}
+
+void gpumon_model_cpu_power(const struct gpumon_model *m,
+			    struct gpumon_cpu_power *p)
+{
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < m->nrapl; i++) {
+		const struct gpumon_nl_rapl *r = &m->rapl[i];
+
+		if (r->domain != GPUMON_RAPL_PACKAGE ||
+		    !(r->valid & GPUMON_NL_RAPL_AVG))
+			continue;
+		p->valid = true;
+		p->packages++;
+		p->avg_mw += r->avg_mw;
+		p->max_mw += r->valid & GPUMON_NL_RAPL_MAX ? r->max_mw :
+			     r->avg_mw;
+	}
+}
+
+const struct gpumon_tzone *gpumon_model_hottest(const struct gpumon_model *m)
+{
+	const struct gpumon_tzone *best = NULL;
+
+	for (size_t i = 0; i < m->ntzones; i++) {
+		const struct gpumon_tzone *z = &m->tzones[i];
+
+		if (!z->in_module || !(z->mod.valid & GPUMON_NL_TZ_TEMP) ||
+		    z->mod.state == GPUMON_STATE_REMOVED)
+			continue;
+		if (!best || z->mod.temp_mc > best->mod.temp_mc)
+			best = z;
+	}
+	return best;
+}
+
+unsigned int gpumon_model_trips_asserted(const struct gpumon_model *m)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < m->ntzones; i++) {
+		const struct gpumon_tzone *z = &m->tzones[i];
+
+		for (unsigned int t = 0; z->in_module && t < z->mod.ntrips; t++)
+			n += z->mod.trips[t].asserted;
+	}
+	return n;
 }
 
 struct gpumon_event *gpumon_model_cpu_thermal_irqs(struct gpumon_model *m,

@@ -135,20 +135,28 @@ struct gpumon_event {
 #define GPUMON_EVENT_RING	4096
 #define GPUMON_BPF_PENDING	256
 #define GPUMON_TZONES_MAX	64
+/* RAPL domains kept: packages x (package, dram). */
+#define GPUMON_RAPL_DOMAINS_MAX	32
 
 /**
- * struct gpumon_tzone - a thermal zone seen by the BPF thermal programs.
+ * struct gpumon_tzone - a thermal zone, from the BPF thermal programs
+ * and from the module's THERMAL_GET dump (the same zone id in both).
  * @type: the zone's type ("x86_pkg_temp", "acpitz")
  * @id: N of /sys/class/thermal/thermal_zoneN
  * @temp_valid: @temp_mc holds a reading
- * @temp_mc: last temperature, millidegrees C
- * @updates: temperature updates seen
- * @trips: trip point crossings seen
+ * @temp_mc: last temperature, millidegrees C (the newer of BPF's and the
+ *	module's)
+ * @updates: temperature updates seen by BPF
+ * @trips: trip point crossings seen by BPF
  * @last_trip: index of the last trip point crossed, valid when @trips
  * @last_trip_type: 0 active, 1 passive, 2 hot, 3 critical
+ * @in_module: the module samples it; the fields below are its, as of
+ *	the last dump
+ * @mod: the module's zone (its valid bits say which fields it sent);
+ *	@mod.trips hold the trip points with their crossings
  */
 struct gpumon_tzone {
-	char type[24];
+	char type[GPUMON_NL_ZONE_LEN];
 	int id;
 	bool temp_valid;
 	int temp_mc;
@@ -156,6 +164,8 @@ struct gpumon_tzone {
 	uint64_t trips;
 	unsigned int last_trip;
 	unsigned int last_trip_type;
+	bool in_module;
+	struct gpumon_nl_tzone mod;
 };
 
 struct gpumon_model {
@@ -186,6 +196,26 @@ struct gpumon_model {
 	uint64_t bpf_xids;
 	struct gpumon_bpf_prog_info bpf_progs[GPUMON_BPF_NPROGS];
 	size_t nbpf_progs;
+	/* the module: RAPL domains and its thermal/RAPL source states */
+	struct gpumon_nl_rapl rapl[GPUMON_RAPL_DOMAINS_MAX];
+	size_t nrapl;
+	struct gpumon_nl_stats kstats;	/* valid 0 until the first reply */
+};
+
+/**
+ * struct gpumon_cpu_power - the node's CPU package power, summed over
+ * the packages' RAPL "package" domains of the module's last windows.
+ * @valid: some package had a complete window
+ * @avg_mw: sum of the window averages, milliwatts
+ * @max_mw: sum of the window maxima, milliwatts (an upper bound of the
+ *	node's highest one-sample power)
+ * @packages: packages summed
+ */
+struct gpumon_cpu_power {
+	bool valid;
+	uint64_t avg_mw;
+	uint64_t max_mw;
+	unsigned int packages;
 };
 
 const char *gpumon_source_name(enum gpumon_source s);
@@ -315,6 +345,75 @@ void gpumon_model_dump_end(struct gpumon_model *m);
  */
 struct gpumon_event *gpumon_model_thermal(struct gpumon_model *m,
 					  const struct gpumon_thermal_rec *rec);
+
+/**
+ * gpumon_model_module_thermal() - merge the module's thermal zone dump.
+ * Caller holds the lock.
+ * @zones: every zone of one complete THERMAL_GET dump
+ * @n: entries in @zones
+ *
+ * Zones are matched by id with those the BPF programs saw; a zone the
+ * module no longer lists (reloaded) loses its module fields.  The
+ * module's last sample becomes the zone's temperature.  No events: the
+ * module's notifications give those (gpumon_model_module_thermal_event).
+ */
+void gpumon_model_module_thermal(struct gpumon_model *m,
+				 const struct gpumon_nl_tzone *zones, size_t n);
+
+/**
+ * gpumon_model_module_power() - replace the RAPL domains with the
+ * module's POWER_GET dump.  Caller holds the lock.
+ * @n: entries in @r; past GPUMON_RAPL_DOMAINS_MAX they are dropped
+ */
+void gpumon_model_module_power(struct gpumon_model *m,
+			       const struct gpumon_nl_rapl *r, size_t n);
+
+/**
+ * gpumon_model_module_stats() - the module's STATS_GET reply.  Caller
+ * holds the lock.  A change of its thermal or RAPL source state is an
+ * event (LOG_INFO when on, LOG_WARNING otherwise).
+ * Return: the last event added, or NULL when nothing changed.
+ */
+struct gpumon_event *gpumon_model_module_stats(struct gpumon_model *m,
+					       const struct gpumon_nl_stats *st);
+
+/**
+ * gpumon_model_module_thermal_event() - one thermal notification of the
+ * module.  Caller holds the lock.
+ * @ev: GPUMON_EVENT_THERMAL_TRIP, _TRIP_CLEARED, _ZONE_ADDED or
+ *	_ZONE_REMOVED; other kinds are ignored
+ *
+ * Kind "thermal-trip" with state=asserted (critical: LOG_CRIT, hot:
+ * LOG_ERR, passive: LOG_WARNING, active and unknown types: LOG_NOTICE)
+ * or state=cleared (LOG_INFO); kind "thermal-zone" with state=added
+ * (LOG_NOTICE) or removed (LOG_WARNING).  The zone's trip is marked
+ * asserted or clear at once; the next dump brings the counts.
+ *
+ * Return: the new event, or NULL for other kinds.
+ */
+struct gpumon_event *gpumon_model_module_thermal_event(struct gpumon_model *m,
+						       const struct gpumon_nl_event *ev);
+
+/**
+ * gpumon_model_cpu_power() - CPU package power of the node.  Caller
+ * holds the lock.
+ * @p: filled in; @p->valid false when no package domain has a window
+ */
+void gpumon_model_cpu_power(const struct gpumon_model *m,
+			    struct gpumon_cpu_power *p);
+
+/**
+ * gpumon_model_hottest() - the module zone with the highest last sample.
+ * Caller holds the lock.
+ * Return: the zone, or NULL when none has a temperature.
+ */
+const struct gpumon_tzone *gpumon_model_hottest(const struct gpumon_model *m);
+
+/**
+ * gpumon_model_trips_asserted() - trip points the module has asserted now,
+ * over all zones.  Caller holds the lock.
+ */
+unsigned int gpumon_model_trips_asserted(const struct gpumon_model *m);
 
 /**
  * gpumon_model_cpu_thermal_irqs() - the BPF thermal interrupt counts.
