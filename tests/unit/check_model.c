@@ -335,11 +335,203 @@ START_TEST(test_status_zero_not_counted)
 }
 END_TEST
 
+/* ---- the module's thermal zones, RAPL domains and thermal events ---- */
+
+static struct gpumon_nl_tzone zone(uint32_t id, const char *type, int temp)
+{
+	struct gpumon_nl_tzone z = {
+		.id = id, .valid = GPUMON_NL_TZ_STATE | GPUMON_NL_TZ_TEMP,
+		.state = GPUMON_STATE_PRESENT, .temp_mc = temp, .ntrips = 1,
+	};
+
+	snprintf(z.type, sizeof(z.type), "%s", type);
+	z.trips[0] = (struct gpumon_nl_trip){
+		.valid = GPUMON_NL_TRIP_TYPE | GPUMON_NL_TRIP_TEMP |
+			 GPUMON_NL_TRIP_ASSERTED | GPUMON_NL_TRIP_CROSSINGS,
+		.id = 1, .type = GPUMON_TRIP_PASSIVE, .temp_mc = 60000,
+	};
+	return z;
+}
+
+static struct gpumon_nl_event trip_ev(uint32_t kind, uint32_t type)
+{
+	struct gpumon_nl_event ev = {
+		.kind = kind, .zone_id = 2, .trip = 1, .trip_type = type,
+		.temp_mc = 61500, .trip_temp_mc = 60000, .trip_hyst_mc = 2000,
+		.valid = GPUMON_NL_EV_ZONE_ID | GPUMON_NL_EV_TEMP |
+			 GPUMON_NL_EV_TRIP | GPUMON_NL_EV_TRIP_TYPE |
+			 GPUMON_NL_EV_TRIP_TEMP | GPUMON_NL_EV_TRIP_HYST,
+	};
+
+	snprintf(ev.zone, sizeof(ev.zone), "acpitz");
+	return ev;
+}
+
+START_TEST(test_module_thermal_merge)
+{
+	struct gpumon_nl_tzone z[2] = { zone(2, "acpitz", 45000),
+					zone(5, "x86_pkg_temp", 71500) };
+	struct gpumon_thermal_rec bpf = {
+		.kind = GPUMON_THERMAL_TEMP, .zone_id = 2, .temp_mc = 44000,
+	};
+	const struct gpumon_tzone *h;
+	uint64_t seq = m.next_seq;
+
+	/* BPF saw zone 2 first: the module's dump joins it by id */
+	snprintf(bpf.name, sizeof(bpf.name), "acpitz");
+	gpumon_model_thermal(&m, &bpf);
+	ck_assert_uint_eq(m.ntzones, 1);
+	z[1].trips[0].asserted = true;
+	gpumon_model_module_thermal(&m, z, 2);
+	ck_assert_uint_eq(m.ntzones, 2);
+	ck_assert(m.tzones[0].in_module);
+	ck_assert_uint_eq(m.tzones[0].updates, 1);	/* BPF's count kept */
+	ck_assert_int_eq(m.tzones[0].temp_mc, 45000);	/* module's sample */
+	ck_assert_str_eq(m.tzones[1].type, "x86_pkg_temp");
+	ck_assert_uint_eq(m.next_seq, seq);		/* no events */
+	h = gpumon_model_hottest(&m);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(h->id, 5);
+	ck_assert_uint_eq(gpumon_model_trips_asserted(&m), 1);
+
+	/* a zone without a sample is not the hottest; absent is not 0 */
+	z[1].valid &= ~GPUMON_NL_TZ_TEMP;
+	z[0].temp_mc = -5000;
+	gpumon_model_module_thermal(&m, z, 2);
+	ck_assert_int_eq(gpumon_model_hottest(&m)->id, 2);
+
+	/* the module goes: its zones lose their module part */
+	gpumon_model_source(&m, GPUMON_SRC_NETLINK, false, "unloaded");
+	ck_assert(!m.tzones[0].in_module && !m.tzones[1].in_module);
+	ck_assert_ptr_null(gpumon_model_hottest(&m));
+}
+END_TEST
+
+START_TEST(test_module_cpu_power)
+{
+	struct gpumon_nl_rapl r[3] = {
+		{ .pkg = 0, .domain = GPUMON_RAPL_PACKAGE, .avg_mw = 100500,
+		  .max_mw = 150000,
+		  .valid = GPUMON_NL_RAPL_AVG | GPUMON_NL_RAPL_MAX },
+		{ .pkg = 0, .domain = GPUMON_RAPL_DRAM, .avg_mw = 9000,
+		  .valid = GPUMON_NL_RAPL_AVG },
+		/* before its first window: not summed */
+		{ .pkg = 1, .domain = GPUMON_RAPL_PACKAGE,
+		  .valid = GPUMON_NL_RAPL_ENERGY },
+	};
+	struct gpumon_cpu_power p;
+
+	gpumon_model_cpu_power(&m, &p);
+	ck_assert(!p.valid);
+	gpumon_model_module_power(&m, r, 3);
+	ck_assert_uint_eq(m.nrapl, 3);
+	gpumon_model_cpu_power(&m, &p);
+	ck_assert(p.valid);
+	ck_assert_uint_eq(p.packages, 1);
+	ck_assert_uint_eq(p.avg_mw, 100500);
+	ck_assert_uint_eq(p.max_mw, 150000);
+}
+END_TEST
+
+START_TEST(test_alert_thermal_trip_levels)
+{
+	static const struct {
+		uint32_t kind, type;
+		int level;
+		const char *prefix;
+	} cases[] = {
+		{ GPUMON_EVENT_THERMAL_TRIP, GPUMON_TRIP_CRITICAL, LOG_CRIT, "CRIT " },
+		{ GPUMON_EVENT_THERMAL_TRIP, GPUMON_TRIP_HOT, LOG_ERR, "ERR " },
+		{ GPUMON_EVENT_THERMAL_TRIP, GPUMON_TRIP_PASSIVE, LOG_WARNING, "WARNING " },
+		{ GPUMON_EVENT_THERMAL_TRIP, GPUMON_TRIP_ACTIVE, LOG_NOTICE, "NOTICE " },
+		{ GPUMON_EVENT_THERMAL_TRIP, 9, LOG_NOTICE, "NOTICE " },
+		{ GPUMON_EVENT_THERMAL_TRIP_CLEARED, GPUMON_TRIP_CRITICAL, LOG_INFO, "INFO " },
+	};
+	struct gpumon_nl_event ev;
+	struct gpumon_event *e;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ev = trip_ev(cases[i].kind, cases[i].type);
+		e = gpumon_model_module_thermal_event(&m, &ev);
+		ck_assert_ptr_nonnull(e);
+		ck_assert_int_eq(e->severity, cases[i].level);
+		ck_assert_str_eq(e->kind, "thermal-trip");
+		gpumon_alert_event(&al, &m, e, 0);
+		ck_assert_int_eq(nlines, (int)i + 1);
+		ck_assert_msg(!strncmp(lines[i], cases[i].prefix,
+				       strlen(cases[i].prefix)), "%s", lines[i]);
+	}
+	ck_assert_str_eq(lines[0],
+			 "CRIT kind=thermal-trip zone=2 type=acpitz trip=1 trip_type=critical state=asserted temp_mc=61500 trip_temp_mc=60000 hyst_mc=2000 msg=\"thermal zone acpitz reached its critical trip point 1: 61.5 C (trip 60.0 C)\"");
+	ck_assert_ptr_nonnull(strstr(lines[4], " trip_type=unknown "));
+	ck_assert_str_eq(lines[5],
+			 "INFO kind=thermal-trip zone=2 type=acpitz trip=1 trip_type=critical state=cleared temp_mc=61500 trip_temp_mc=60000 hyst_mc=2000 msg=\"thermal zone acpitz back below its critical trip point 1: 61.5 C (clears below 58.0 C)\"");
+}
+END_TEST
+
+/* The event marks the zone's trip at once; AER kinds are not taken. */
+START_TEST(test_thermal_event_marks_trip)
+{
+	struct gpumon_nl_tzone z = zone(2, "acpitz", 45000);
+	struct gpumon_nl_event ev = trip_ev(GPUMON_EVENT_THERMAL_TRIP,
+					    GPUMON_TRIP_PASSIVE);
+	struct gpumon_event *e;
+
+	gpumon_model_module_thermal(&m, &z, 1);
+	ck_assert_uint_eq(gpumon_model_trips_asserted(&m), 0);
+	gpumon_model_module_thermal_event(&m, &ev);
+	ck_assert_uint_eq(gpumon_model_trips_asserted(&m), 1);
+	ev.kind = GPUMON_EVENT_THERMAL_TRIP_CLEARED;
+	gpumon_model_module_thermal_event(&m, &ev);
+	ck_assert_uint_eq(gpumon_model_trips_asserted(&m), 0);
+
+	ev.kind = GPUMON_EVENT_THERMAL_ZONE_REMOVED;
+	e = gpumon_model_module_thermal_event(&m, &ev);
+	ck_assert_int_eq(e->severity, LOG_WARNING);
+	ck_assert_str_eq(e->kind, "thermal-zone");
+	ck_assert_str_eq(e->fields, "zone=2 type=acpitz state=removed");
+	/* an older module's trip event: no zone id, no type */
+	ev = trip_ev(GPUMON_EVENT_THERMAL_TRIP, 0);
+	ev.valid = GPUMON_NL_EV_TEMP | GPUMON_NL_EV_TRIP;
+	e = gpumon_model_module_thermal_event(&m, &ev);
+	ck_assert_int_eq(e->severity, LOG_NOTICE);
+	ck_assert_str_eq(e->fields,
+			 "zone=unknown type=acpitz trip=1 trip_type=unknown state=asserted temp_mc=61500");
+	ev.kind = GPUMON_EVENT_AER;
+	ck_assert_ptr_null(gpumon_model_module_thermal_event(&m, &ev));
+}
+END_TEST
+
+START_TEST(test_module_stats_source_events)
+{
+	struct gpumon_nl_stats st = {
+		.valid = GPUMON_NL_ST_THERMAL | GPUMON_NL_ST_RAPL,
+		.thermal_state = GPUMON_SOURCE_ON,
+		.rapl_state = GPUMON_SOURCE_ABSENT,
+	};
+	uint64_t seq = m.next_seq;
+
+	snprintf(st.rapl_reason, sizeof(st.rapl_reason), "no RAPL MSRs");
+	gpumon_model_module_stats(&m, &st);
+	ck_assert_uint_eq(m.next_seq, seq + 2);
+	ck_assert_str_eq(gpumon_model_event_at(&m, seq + 1)->message,
+			 "source kmod-rapl absent: no RAPL MSRs");
+	ck_assert_int_eq(gpumon_model_event_at(&m, seq + 1)->severity,
+			 LOG_WARNING);
+	/* the same states again: nothing */
+	ck_assert_ptr_null(gpumon_model_module_stats(&m, &st));
+	st.thermal_state = GPUMON_SOURCE_ERROR;
+	ck_assert_str_eq(gpumon_model_module_stats(&m, &st)->fields,
+			 "source=kmod-thermal state=error");
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
 	TCase *tc = tcase_create("dedup");
 	TCase *ta = tcase_create("alerts");
+	TCase *tt;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_bpf_alone_counts);
@@ -357,7 +549,15 @@ static Suite *model_suite(void)
 	tcase_add_test(ta, test_alert_xid_quotes);
 	tcase_add_test(ta, test_alert_correctable_counts_module_counter);
 	tcase_add_test(ta, test_status_zero_not_counted);
+	tcase_add_test(ta, test_alert_thermal_trip_levels);
 	suite_add_tcase(s, ta);
+	tt = tcase_create("module-thermal");
+	tcase_add_checked_fixture(tt, setup, teardown);
+	tcase_add_test(tt, test_module_thermal_merge);
+	tcase_add_test(tt, test_module_cpu_power);
+	tcase_add_test(tt, test_thermal_event_marks_trip);
+	tcase_add_test(tt, test_module_stats_source_events);
+	suite_add_tcase(s, tt);
 	return s;
 }
 

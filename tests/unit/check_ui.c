@@ -117,6 +117,50 @@ START_TEST(test_view_and_rows)
 }
 END_TEST
 
+static const char node_json[] =
+	"{\"host\":\"node7\",\"time_real_ns\":0,\"sources\":[],\"devices\":[],"
+	"\"cpu_power\":{\"avg_mw\":212340,\"max_mw\":301000,\"packages\":2},"
+	"\"thermal\":{\"hottest_zone_id\":5,\"hottest_type\":\"x86_pkg_temp\","
+	"\"hottest_temp_mc\":71500,\"trips_asserted\":2}}";
+
+START_TEST(test_header_node_power_and_thermal)
+{
+	json_object *snap = json_tokener_parse(node_json);
+	json_object *old = json_tokener_parse(snap_json);
+	const char *base = "gpumon - node7 - - - 0 devices";
+	struct gpumon_view v;
+	char line[256];
+
+	ck_assert_int_eq(gpumon_view_from_json(&v, snap, NULL), 0);
+	ck_assert(v.cpu_power_valid);
+	ck_assert_uint_eq(v.cpu_avg_mw, 212340);
+	ck_assert(v.hottest_valid);
+	ck_assert_int_eq(v.hottest_temp_mc, 71500);
+	ck_assert_uint_eq(v.trips_asserted, 2);
+	gpumon_ui_header(line, sizeof(line), 0, &v);
+	ck_assert_str_eq(line, "gpumon - node7 - - - 0 devices - CPU 212.3 W avg 301.0 W max - hottest x86_pkg_temp/5 71.5 C - 2 trips ASSERTED");
+	/* 80 columns: whole parts that fit; the hottest zone does not */
+	ck_assert_uint_eq(gpumon_ui_header(line, sizeof(line), 80, &v), 79);
+	ck_assert_str_eq(line, "gpumon - node7 - - - 0 devices - CPU 212.3 W avg 301.0 W max - 2 trips ASSERTED");
+	ck_assert_uint_eq(gpumon_ui_header(line, sizeof(line), 60, &v), 60);
+	ck_assert_str_eq(line, "gpumon - node7 - - - 0 devices - CPU 212.3 W avg 301.0 W max");
+	ck_assert_uint_eq(gpumon_ui_header(line, sizeof(line), 40, &v),
+			  strlen(base));
+	/* narrower than the base line: cut as before */
+	ck_assert_uint_eq(gpumon_ui_header(line, sizeof(line), 10, &v), 10);
+	gpumon_view_free(&v);
+
+	/* a snapshot without them (older gpumond): the line as before */
+	ck_assert_int_eq(gpumon_view_from_json(&v, old, NULL), 0);
+	ck_assert(!v.cpu_power_valid && !v.hottest_valid);
+	gpumon_ui_header(line, sizeof(line), 0, &v);
+	ck_assert_str_eq(line, "gpumon - node7 - - - 2 devices");
+	gpumon_view_free(&v);
+	json_object_put(snap);
+	json_object_put(old);
+}
+END_TEST
+
 START_TEST(test_view_events_alone)
 {
 	json_object *ev = json_tokener_parse(events_json);
@@ -158,6 +202,7 @@ int main(void)
 	tcase_add_test(tc, test_layout_tiny);
 	tcase_add_test(tc, test_view_and_rows);
 	tcase_add_test(tc, test_view_events_alone);
+	tcase_add_test(tc, test_header_node_power_and_thermal);
 	tcase_add_test(tc, test_view_rejects_bad_document);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -105,6 +105,40 @@ static void copy(char *dst, size_t len, const char *s)
 	snprintf(dst, len, "%s", s);
 }
 
+/* Present and not null. */
+static bool has(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v;
+}
+
+/* CPU power and thermal summary; absent in an older gpumond's snapshot. */
+static void decode_node(struct gpumon_view *v, json_object *snap)
+{
+	json_object *o;
+
+	if (json_object_object_get_ex(snap, "cpu_power", &o) && o &&
+	    has(o, "avg_mw")) {
+		v->cpu_power_valid = true;
+		v->cpu_avg_mw = get_u64(o, "avg_mw");
+		v->cpu_max_mw = get_u64(o, "max_mw");
+	}
+	if (!json_object_object_get_ex(snap, "thermal", &o) || !o)
+		return;
+	v->trips_asserted = get_u64(o, "trips_asserted");
+	if (has(o, "hottest_temp_mc")) {
+		json_object *t;
+
+		v->hottest_valid = true;
+		v->hottest_zone_id = (int)get_u64(o, "hottest_zone_id");
+		copy(v->hottest_type, sizeof(v->hottest_type),
+		     get_str(o, "hottest_type"));
+		json_object_object_get_ex(o, "hottest_temp_mc", &t);
+		v->hottest_temp_mc = json_object_get_int(t);
+	}
+}
+
 static int decode_devs(struct gpumon_view *v, json_object *arr)
 {
 	size_t n = json_object_array_length(arr);
@@ -194,6 +228,7 @@ int gpumon_view_from_json(struct gpumon_view *v, json_object *snap,
 	}
 	if (json_object_object_get_ex(snap, "events", &ev))
 		v->next_seq = get_u64(ev, "next_seq");
+	decode_node(v, snap);
 	ret = decode_devs(v, devs);
 	if (!ret && events)
 		ret = decode_events(v, events);

@@ -70,6 +70,15 @@ struct gpumon_view {
 	size_t nevents;
 	uint64_t next_seq;
 	uint64_t events_lost;
+	/* the node: CPU package power and the module's thermal zones */
+	bool cpu_power_valid;
+	uint64_t cpu_avg_mw;	/* sum over packages, last window, mW */
+	uint64_t cpu_max_mw;
+	bool hottest_valid;
+	int hottest_zone_id;
+	char hottest_type[32];
+	int hottest_temp_mc;	/* millidegrees C */
+	unsigned int trips_asserted;
 };
 
 /**

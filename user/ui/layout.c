@@ -71,14 +71,54 @@ static void fmt_time(char *buf, size_t len, uint64_t ns)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* "71.5" from millidegrees or milliwatts, one decimal. */
+static void milli1(char *buf, size_t len, int64_t v)
+{
+	snprintf(buf, len, "%s%lld.%lld", v < 0 && v > -1000 ? "-" : "",
+		 (long long)(v / 1000),
+		 (long long)((v < 0 ? -v : v) % 1000 / 100));
+}
+
+/* Append @part to the line when it still fits in @cols (0: always). */
+static size_t add_part(char *buf, size_t len, size_t cols, size_t n,
+		       const char *part)
+{
+	size_t p = strlen(part);
+
+	if ((cols && n + p > cols) || n + p + 1 > len)
+		return n;
+	memcpy(buf + n, part, p + 1);
+	return n + p;
+}
+
 size_t gpumon_ui_header(char *buf, size_t len, size_t cols,
 			const struct gpumon_view *v)
 {
-	char t[32];
+	char t[32], a[24], b[24], part[112];
+	size_t n;
 
 	fmt_time(t, sizeof(t), v->time_real_ns);
-	return fit(buf, len, cols, "gpumon - %s - %s - %zu devices",
-		   v->host, t, v->ndevs);
+	n = fit(buf, len, cols, "gpumon - %s - %s - %zu devices",
+		v->host, t, v->ndevs);
+	/* then what fits: CPU power, hottest zone, trips asserted */
+	if (v->cpu_power_valid) {
+		milli1(a, sizeof(a), v->cpu_avg_mw);
+		milli1(b, sizeof(b), v->cpu_max_mw);
+		snprintf(part, sizeof(part), " - CPU %s W avg %s W max", a, b);
+		n = add_part(buf, len, cols, n, part);
+	}
+	if (v->hottest_valid) {
+		milli1(a, sizeof(a), v->hottest_temp_mc);
+		snprintf(part, sizeof(part), " - hottest %.20s/%d %s C",
+			 v->hottest_type, v->hottest_zone_id, a);
+		n = add_part(buf, len, cols, n, part);
+	}
+	if (v->trips_asserted) {
+		snprintf(part, sizeof(part), " - %u trip%s ASSERTED",
+			 v->trips_asserted, v->trips_asserted == 1 ? "" : "s");
+		n = add_part(buf, len, cols, n, part);
+	}
+	return n;
 }
 
 size_t gpumon_ui_sources(char *buf, size_t len, size_t cols,
