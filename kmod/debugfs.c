@@ -22,7 +22,7 @@
  *                   (replaces the temperature the thermal sampler
  *                   reads from that zone, until "clear"; the zone is
  *                   sampled at once, so trip crossings follow)
- *   inject_rapl     see rapl.c
+ *   inject_rapl     PKG DOMAIN esu N|COUNTER ELAPSED_US|close|remove (rapl.c)
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
