@@ -10,6 +10,14 @@
  *   -d       NLM_F_DUMP
  *   -n       print nested attributes as T={ T=value ...} (by default a
  *            nest prints as its size, "(N bytes)")
+ *
+ *   nl-test -P
+ *
+ *   -P       dump GPUMON_CMD_POWER_GET: one line per RAPL domain,
+ *            "pkg=P domain=package|dram injected=0|1 esu=N energy_uj=N
+ *            [min_mw=N avg_mw=N max_mw=N window_ns=N window_samples=N
+ *            window_end_ns=N] peak_mw=N samples=N wraps=N" (the window
+ *            fields only once a window has closed), then "error=0".
  *   CMD      command number (include/uapi/gpumon.h enum gpumon_cmd)
  *   ATTR     TYPE=u32:N | TYPE=u64:N | TYPE=str:TEXT (NUL-terminated) |
  *            TYPE=raw:TEXT (no NUL) | TYPE=flag
@@ -29,6 +37,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "../../include/uapi/gpumon.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -201,14 +211,115 @@ static int resolve(int fd)
 	exit(1);
 }
 
+/* -P: GPUMON_CMD_POWER_GET, one key=value line per RAPL domain. */
+static const struct {
+	int type;
+	const char *name;
+} power_keys[] = {
+	{ GPUMON_A_RAPL_PKG, "pkg" },
+	{ GPUMON_A_RAPL_DOMAIN, "domain" },
+	{ GPUMON_A_RAPL_INJECTED, "injected" },
+	{ GPUMON_A_RAPL_ESU, "esu" },
+	{ GPUMON_A_RAPL_ENERGY_UJ, "energy_uj" },
+	{ GPUMON_A_RAPL_POWER_MIN_MW, "min_mw" },
+	{ GPUMON_A_RAPL_POWER_AVG_MW, "avg_mw" },
+	{ GPUMON_A_RAPL_POWER_MAX_MW, "max_mw" },
+	{ GPUMON_A_RAPL_WINDOW_NS, "window_ns" },
+	{ GPUMON_A_RAPL_WINDOW_SAMPLES, "window_samples" },
+	{ GPUMON_A_RAPL_WINDOW_END_NS, "window_end_ns" },
+	{ GPUMON_A_RAPL_PEAK_MW, "peak_mw" },
+	{ GPUMON_A_RAPL_SAMPLES, "samples" },
+	{ GPUMON_A_RAPL_WRAPS, "wraps" },
+};
+
+static void power_line(struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[GPUMON_A_MAX + 1] = { 0 }, *a;
+	int len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	unsigned int i;
+	const char *sep = "";
+
+	for (a = (void *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+	     len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	     a->nla_len <= len;
+	     len -= NLA_ALIGN(a->nla_len),
+	     a = (void *)((char *)a + NLA_ALIGN(a->nla_len)))
+		if ((a->nla_type & NLA_TYPE_MASK) <= GPUMON_A_MAX)
+			tb[a->nla_type & NLA_TYPE_MASK] = a;
+	for (i = 0; i < sizeof(power_keys) / sizeof(power_keys[0]); i++) {
+		int t = power_keys[i].type;
+		char *p;
+		int l;
+
+		if (t == GPUMON_A_RAPL_INJECTED) {
+			printf("%sinjected=%d", sep, !!tb[t]);
+			sep = " ";
+			continue;
+		}
+		if (!tb[t])
+			continue;
+		p = (char *)tb[t] + NLA_HDRLEN;
+		l = tb[t]->nla_len - NLA_HDRLEN;
+		printf("%s%s=", sep, power_keys[i].name);
+		sep = " ";
+		if (t == GPUMON_A_RAPL_DOMAIN && l == 4)
+			printf("%s", *(uint32_t *)p == GPUMON_RAPL_PACKAGE ?
+			       "package" : *(uint32_t *)p == GPUMON_RAPL_DRAM ?
+			       "dram" : "unknown");
+		else if (l == 4)
+			printf("%u", *(uint32_t *)p);
+		else if (l == 8)
+			printf("%llu", (unsigned long long)*(uint64_t *)p);
+		else
+			printf("(%d bytes)", l);
+	}
+	printf("\n");
+}
+
+static int power_dump(int fd, int family)
+{
+	static char req[4096];	/* start() clears 4096 */
+	struct nlmsghdr *nlh = (void *)req;
+	int len;
+
+	start(nlh, family, GPUMON_CMD_POWER_GET, NLM_F_DUMP);
+	if (send(fd, nlh, nlh->nlmsg_len, 0) < 0) {
+		perror("send");
+		return 1;
+	}
+	for (;;) {
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0) {
+			perror("recv");
+			return 1;
+		}
+		for (nlh = (void *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				printf("error=0\n");
+				return 0;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				printf("error=%d\n",
+				       ((struct nlmsgerr *)NLMSG_DATA(nlh))->error);
+				return 1;
+			}
+			power_line(nlh);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static char req[4096];
 	struct nlmsghdr *nlh = (void *)req;
 	int fd, family, c, flags = 0, uid = -1;
 
-	while ((c = getopt(argc, argv, "u:dn")) != -1) {
+	while ((c = getopt(argc, argv, "u:dnP")) != -1) {
 		switch (c) {
+		case 'P':
+			fd = sock_open();
+			return power_dump(fd, resolve(fd));
 		case 'u':
 			uid = atoi(optarg);
 			break;
