@@ -169,12 +169,17 @@ struct gpumon_rapl_read {
 static unsigned int gpumon_rapl_period_ms = GPUMON_RAPL_PERIOD_DEFAULT_MS;
 static bool gpumon_rapl_kick;
 
-/* Set at init, read-only after (the thread and readers). */
+/*
+ * Set at init, read-only after; gpumon_rapl_ready (release/acquire)
+ * publishes them to gpumon_rapl_state(), which netlink may call while
+ * init runs.
+ */
 static struct gpumon_rapl_pkg gpumon_rapl_pkgs[GPUMON_RAPL_MAX_PKGS];
 static unsigned int gpumon_rapl_npkgs;
 static const char *gpumon_rapl_vendor;
 static u32 gpumon_rapl_src = GPUMON_SOURCE_ABSENT;
-static char gpumon_rapl_why[GPUMON_REASON_LEN] = "not started";
+static char gpumon_rapl_why[GPUMON_REASON_LEN];
+static bool gpumon_rapl_ready;
 
 /* Sampler statistics: passes, their time, failed reads. */
 static u64 gpumon_rapl_passes;
@@ -440,12 +445,22 @@ static int gpumon_rapl_probe_pkg(struct gpumon_rapl_pkg *p, u32 unit_msr,
 						   GPUMON_RAPL_PACKAGE,
 						   false, dom_esu);
 		spin_unlock(&gpumon_rapl_lock);
+		if (!p->dom[p->n])
+			break;
 		p->msr[p->n++] = status[i];
 		pr_info("RAPL package %u %s: energy unit 2^-%u J, read on CPU %d\n",
 			p->id, i == GPUMON_RAPL_SLOT_DRAM ? "dram" : "package",
 			dom_esu, p->cpu);
 	}
 	return p->n ? 0 : -ENODEV;
+}
+
+/* Set the source state, once, after everything it describes. */
+static void gpumon_rapl_publish(u32 src)
+{
+	gpumon_rapl_src = src;
+	/* Pairs with gpumon_rapl_state(): the fields above are seen. */
+	smp_store_release(&gpumon_rapl_ready, true);
 }
 
 /* The packages with an online CPU, each with its first CPU. */
@@ -541,20 +556,20 @@ int gpumon_rapl_init(void)
 		ret = PTR_ERR(t);
 		snprintf(gpumon_rapl_why, sizeof(gpumon_rapl_why),
 			 "cannot start the sampler thread: %d", ret);
-		gpumon_rapl_src = GPUMON_SOURCE_ERROR;
+		gpumon_rapl_publish(GPUMON_SOURCE_ERROR);
 		pr_err("RAPL: %s\n", gpumon_rapl_why);
 		return ret;
 	}
 	spin_lock(&gpumon_rapl_task_lock);
 	gpumon_rapl_task = t;
 	spin_unlock(&gpumon_rapl_task_lock);
-	gpumon_rapl_src = GPUMON_SOURCE_ON;
+	gpumon_rapl_publish(GPUMON_SOURCE_ON);
 	pr_info("RAPL: %u domains in %u packages, every %u ms\n", ndoms,
 		gpumon_rapl_npkgs, gpumon_rapl_period());
 	return 0;
 
 out_absent:
-	gpumon_rapl_src = GPUMON_SOURCE_ABSENT;
+	gpumon_rapl_publish(GPUMON_SOURCE_ABSENT);
 	pr_info("RAPL: %s; power is not sampled\n", gpumon_rapl_why);
 	return ret;
 }
@@ -610,8 +625,9 @@ void gpumon_rapl_set_period(unsigned int ms)
 
 /**
  * gpumon_rapl_domain_at() - a copy of one energy domain
- * @idx: 0 to the number of domains - 1: the real ones, by package, then
- *	the injected ones
+ * @idx: 0 to the number of domains - 1, in table order (the real ones
+ *	by package, then the injected ones, unless injected before load
+ *	ended)
  * @out: filled in
  *
  * Energy in uJ, powers in mW, times in ns (struct gpumon_rapl_info);
@@ -670,8 +686,14 @@ int gpumon_rapl_domain_at(unsigned int idx, struct gpumon_rapl_info *out)
 u32 gpumon_rapl_state(char *reason, size_t size)
 {
 	u64 passes = READ_ONCE(gpumon_rapl_passes);
-	u32 src = READ_ONCE(gpumon_rapl_src);
+	u32 src;
 
+	/* Pairs with gpumon_rapl_publish(): the fields are set. */
+	if (!smp_load_acquire(&gpumon_rapl_ready)) {
+		strscpy(reason, "not started", size);
+		return GPUMON_SOURCE_ABSENT;
+	}
+	src = gpumon_rapl_src;
 	if (src != GPUMON_SOURCE_ON) {
 		strscpy(reason, gpumon_rapl_why, size);
 		return src;
