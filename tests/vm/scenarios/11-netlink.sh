@@ -58,8 +58,8 @@ req "dump with WITH_REMOVED: accepted" "error=0" -d $C_DEV_GET $A_WITH_REMOVED=f
 # Config and stats: readable by anyone.
 req "config get as nobody: allowed, default interval 1000 ms" \
 	"error=0" -u 65534 $C_CONFIG_GET
-is "config get: interval and match" \
-	"$(nl-test $C_CONFIG_GET | grep '^reply' | sed 's/^reply cmd=3 //')" "$A_INTERVAL=1000 $A_MATCH='$MATCH'"
+is "config get: interval, match, thermal types (all), hysteresis floor 2000 mC, RAPL period 10 ms" \
+	"$(nl-test $C_CONFIG_GET | grep '^reply' | sed 's/^reply cmd=3 //')" "$A_INTERVAL=1000 $A_MATCH='$MATCH' 45='' 46=2000 63=10"
 req "config get with an attribute: refused" "error=-22" $C_CONFIG_GET $A_BDF=str:$GPU
 req "stats get as nobody: allowed" "error=0" -u 65534 $C_STATS
 
@@ -67,7 +67,13 @@ req "stats get as nobody: allowed" "error=0" -u 65534 $C_STATS
 req "config set as nobody: EPERM" "error=-1 " -u 65534 $C_CONFIG_SET $A_INTERVAL=u32:100
 req "counters reset as nobody: EPERM" "error=-1 " -u 65534 $C_RESET
 req "config set without attributes: EINVAL, extack" \
-	"msg='nothing to set: give INTERVAL_MS and/or MATCH'" $C_CONFIG_SET
+	"msg='nothing to set: give INTERVAL_MS, MATCH, THERMAL_TYPES, THERMAL_HYST_MC or RAPL_PERIOD_MS'" $C_CONFIG_SET
+req "config set thermal hysteresis 20001 mC (above 20000): refused, attribute named" \
+	"bad_attr=46" $C_CONFIG_SET 46=u32:20001
+req "config set RAPL period 0 ms: refused, attribute named" \
+	"bad_attr=63" $C_CONFIG_SET 63=u32:0
+req "config set thermal types with a bad character: EINVAL, extack" \
+	"msg='thermal type list: types are letters" $C_CONFIG_SET 45=str:acpitz\;x
 req "config set interval 5 ms (below 10): ERANGE, attribute named" \
 	"bad_attr=$A_INTERVAL" $C_CONFIG_SET $A_INTERVAL=u32:5
 req "config set interval 60001 ms (above 60000): refused" \
