@@ -261,6 +261,22 @@ vm_args() {
 		-device virtio-rng-pci,id=rng0,bus=rp2,disable-legacy=on)
 	[ -f "$VM_O/vm/thermal-zone.aml" ] &&
 		VM_ARGS+=(-acpitable file="$VM_O/vm/thermal-zone.aml")
+	# Opt-in, for bench/kmod-vm.sh: VM_TOPOLOGY=hgx appends an HGX-like
+	# tree after the default one (whose addresses do not change): four
+	# more root ports (00:10.0-00:13.0), each with a switch whose four
+	# downstream ports hold two "GPUs" and two "NICs", all
+	# virtio-net-pci 1af4:1041: 40 more watched devices.
+	if [ "${VM_TOPOLOGY:-}" = hgx ]; then
+		local r p
+		for r in 0 1 2 3; do
+			VM_ARGS+=(-device pcie-root-port,id=hrp$r,bus=pcie.0,addr=0x1$r,chassis=$((10 + r)),slot=1,x-speed=16,x-width=16
+				-device x3130-upstream,id=hup$r,bus=hrp$r)
+			for p in 0 1 2 3; do
+				VM_ARGS+=(-device xio3130-downstream,id=hdn$r$p,bus=hup$r,chassis=$((20 + r)),slot=$((p + 1))
+					-device virtio-net-pci,id=$([ $p -lt 2 ] && echo hgpu || echo hnic)$r$p,bus=hdn$r$p,aer=on,disable-legacy=on,romfile=)
+			done
+		done
+	fi
 	return 0
 }
 
