@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
+#
+# 17-thermal: the module samples thermal zones through the kernel's
+# "thermal" netlink family and reports trip crossings with hysteresis.
+# The guest's zone is the ACPI one of tests/vm/thermal-zone.asl (type
+# acpitz, one hot trip at 90 C, no hysteresis of its own), heated by
+# setting its temperature in CMOS RAM: the real kernel path.
+scenario_begin
+
+tz=$(tz_path)
+if [ -z "$tz" ]; then
+	skip "thermal zone scenario" "no ACPI thermal zone in this guest"
+	scenario_end
+	return 0
+fi
+zid=${tz##*thermal_zone}
+tz_set 40
+mod_unload
+check "gpumon.ko loads (interval 100 ms)" mod_load interval_ms=100
+gpumon dev --watch --json >/tmp/tw.out 2>&1 &
+watcher=$!
+check "gpumon dev --watch starts" wait_for 10 grep -q watching /tmp/tw.out
+
+# zone_dump: THERMAL_GET as nl-test prints it, the acpitz zone's line.
+zone_dump() { nl-test -d -n 7 | grep "reply cmd=7.* 38=$zid "; }
+stats() { nl-test 6; }
+
+z=$(zone_dump)
+diag "$z"
+check "THERMAL_GET lists the acpitz zone by id and type" \
+	eval 'echo "$z" | grep -q " 32=.acpitz. "'
+check "its temperature is sampled: 40 C" eval 'echo "$z" | grep -q " 33=40000 "'
+check "its hot trip: index 0, type hot (2), 90000 mC, hysteresis floor 2000" \
+	eval 'echo "$z" | grep -q "43={ 2=0 3=2 4=90000 5=2000 6=0 7=0}"'
+s=$(stats)
+diag "$s"
+check "STATS_GET: thermal source on (state 0)" eval 'echo "$s" | grep -q " 47=0 "'
+
+tz_set 91
+check "the trip asserts at 91 C" wait_for 10 eval 'zone_dump | grep -q "4=90000 5=2000 6=1 7=1"'
+tz_set 89
+sleep 1
+check "89 C is within the hysteresis: still asserted" eval 'zone_dump | grep -q "4=90000 5=2000 6=1 7=1"'
+tz_set 87
+check "87 C is below 90 - 2: cleared" wait_for 10 eval 'zone_dump | grep -q "4=90000 5=2000 6=0 7=1"'
+tz_set 95
+check "95 C: asserted again, 2 crossings" wait_for 10 eval 'zone_dump | grep -q "4=90000 5=2000 6=1 7=2"'
+tz_set 40
+check "back to 40 C: cleared" wait_for 10 eval 'zone_dump | grep -q "6=0 7=2"'
+check "the highest temperature is kept: 95 C" eval 'zone_dump | grep -q " 42=95000 "'
+
+# The events of those crossings, in order, as gpumon dev --watch got them.
+trips() {
+	grep '"kind":"thermal-trip' /tmp/tw.out |
+		jq -r '"\(.kind) \(.severity) \(.zone) \(.zone_id) \(.trip) \(.trip_type) \(.trip_temp_mc) \(.trip_hyst_mc) \(.temp_mc)"'
+}
+check "four trip events" wait_for 5 eval 'test "$(trips | wc -l)" -eq 4'
+is "asserted at 91 C, cleared at 87 C, asserted at 95 C, cleared at 40 C" \
+	"$(trips | tr '\n' ';')" \
+	"thermal-trip error acpitz $zid 0 hot 90000 2000 91000;thermal-trip-cleared info acpitz $zid 0 hot 90000 2000 87000;thermal-trip error acpitz $zid 0 hot 90000 2000 95000;thermal-trip-cleared info acpitz $zid 0 hot 90000 2000 40000;"
+check "every event carries both timestamps and a sequence number" \
+	test "$(grep '"kind":"thermal-trip' /tmp/tw.out | jq -s '[.[] | select(.seq > 0 and .time_mono_ns > 0 and .time_real_ns > 0)] | length')" -eq 4
+
+# gpumon dev --json --full: the same zone for scripts.
+full=$(gpumon dev --json --full)
+is "gpumon dev --json --full: zone type, temperature, trip crossings" \
+	"$(echo "$full" | jq -r ".thermal_zones[] | select(.zone_id == $zid) | \"\(.type) \(.temp_mc) \(.temp_max_mc) \(.trips[0].type) \(.trips[0].crossings)\"")" \
+	"acpitz 40000 95000 hot 2"
+is "gpumon dev --json --full: thermal source on" "$(echo "$full" | jq -r .sources.thermal.state)" on
+
+# Hysteresis floor from netlink, zone selection by type.
+check "CONFIG_SET thermal_hyst_mc 5000" nl-test 4 46=u32:5000
+check "the trip's hysteresis is now 5000" wait_for 10 eval 'zone_dump | grep -q "4=90000 5=5000"'
+check "CONFIG_SET thermal_types x86_pkg_temp" nl-test 4 45=str:x86_pkg_temp
+check "the acpitz zone is no longer listed" wait_for 10 eval '! zone_dump'
+check "CONFIG_SET thermal_types acpitz" nl-test 4 45=str:acpitz
+check "it is listed again" wait_for 10 zone_dump
+o=$(nl-test 4 45=str:acpi,,tz 2>&1)
+diag "$o"
+check "a malformed type list is refused with a message" eval 'echo "$o" | grep -q "error=-22 .*msg=.thermal type list"'
+
+# Debugfs injection goes through the same judgement.  The zone was
+# deselected and selected again, so its counts started over.
+check "the reselected zone starts with no crossing" eval 'zone_dump | grep -q "6=0 7=0"'
+echo "$zid 120000" >/sys/kernel/debug/gpumon/inject_thermal
+check "injected 120 C asserts the trip" eval 'zone_dump | grep -q "6=1 7=1"'
+echo "$zid clear" >/sys/kernel/debug/gpumon/inject_thermal
+check "clearing the injection reads the real 40 C again: cleared" \
+	eval 'zone_dump | grep -q "6=0 7=1"'
+check "inject_thermal refuses an unknown zone" \
+	eval '! echo "999 50000" >/sys/kernel/debug/gpumon/inject_thermal'
+
+check "no zone-added or zone-removed event while the zone stayed" \
+	test "$(grep -c '"kind":"thermal-zone' /tmp/tw.out)" -eq 0
+kill "$watcher" 2>/dev/null
+mod_unload
+check "gpumon.ko unloads" eval '! mod_loaded'
+check "no warning in the kernel log" eval '! dmesg | grep -qE "WARNING|BUG|Oops|sleeping function"'
+scenario_end
