@@ -93,6 +93,31 @@ check "inject_thermal refuses an unknown zone" \
 
 check "no zone-added or zone-removed event while the zone stayed" \
 	test "$(grep -c '"kind":"thermal-zone' /tmp/tw.out)" -eq 0
+
+# The zone goes away for real: its ACPI driver is unbound.  The module
+# reports it, keeps its counts, and takes the zone back when it returns.
+adev=$(basename "$(readlink -f "$tz/device")")
+diag "ACPI device of the zone: $adev"
+tz_set 95
+check "heated again: asserted" wait_for 10 eval 'zone_dump | grep -q "6=1 7=2"'
+check "unbind $adev from the ACPI thermal driver" \
+	eval "echo $adev >/sys/bus/acpi/drivers/thermal/unbind"
+check "thermal-zone-removed event for acpitz" \
+	wait_for 10 eval "grep '\"kind\":\"thermal-zone-removed\"' /tmp/tw.out | grep -q '\"zone_id\":$zid'"
+check "THERMAL_GET keeps the removed zone (state 2) with its counts" \
+	eval 'zone_dump | grep " 20=2 " | grep -q "7=2"'
+check "no trip clearing is reported for a zone that went away" \
+	test "$(grep -c '"kind":"thermal-trip-cleared"' /tmp/tw.out)" -eq 3
+check "the module goes on: STATS_GET thermal on, 0 zones" \
+	eval 'stats | grep -q "47=0 48=.sampling 0 of 0 zones"'
+tz_set 40
+check "bind $adev again" eval "echo $adev >/sys/bus/acpi/drivers/thermal/bind"
+check "thermal-zone-added event" \
+	wait_for 10 eval "grep -q '\"kind\":\"thermal-zone-added\"' /tmp/tw.out"
+tz=$(tz_path)
+zid=${tz##*thermal_zone}
+check "the zone is sampled again, present, counts new" \
+	wait_for 10 eval 'zone_dump | grep " 20=0 " | grep -q "33=40000 .*6=0 7=0"'
 kill "$watcher" 2>/dev/null
 mod_unload
 check "gpumon.ko unloads" eval '! mod_loaded'
