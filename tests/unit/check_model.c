@@ -407,6 +407,46 @@ START_TEST(test_module_thermal_merge)
 }
 END_TEST
 
+/*
+ * The BPF trip tracepoint fires on every poll while a zone is above a
+ * trip: one alert per trip until it is quiet, none while the module's
+ * sampler (with hysteresis) is on.
+ */
+START_TEST(test_bpf_trip_level_not_flood)
+{
+	struct gpumon_thermal_rec r = {
+		.kind = GPUMON_THERMAL_TRIP, .zone_id = 0, .trip = 0,
+		.trip_type = GPUMON_TRIP_HOT,
+	};
+	struct gpumon_nl_stats st = {
+		.valid = GPUMON_NL_ST_THERMAL,
+		.thermal_state = GPUMON_SOURCE_ON,
+	};
+	unsigned int i, events = 0;
+
+	snprintf(r.name, sizeof(r.name), "acpitz");
+	for (i = 0; i < 10; i++) {		/* 10 polls, 1 s apart */
+		r.time_mono_ns = (1 + i) * 1000000000ULL;
+		events += gpumon_model_thermal(&m, &r) != NULL;
+	}
+	ck_assert_uint_eq(events, 1);
+	ck_assert_uint_eq(m.tzones[0].trips, 10);	/* all counted */
+	r.trip = 1;				/* another trip alerts */
+	ck_assert_ptr_nonnull(gpumon_model_thermal(&m, &r));
+	r.trip = 0;				/* quiet 30 s: alerts again */
+	r.time_mono_ns += GPUMON_TRIP_QUIET_NS;
+	ck_assert_ptr_nonnull(gpumon_model_thermal(&m, &r));
+	r.time_mono_ns += GPUMON_TRIP_QUIET_NS - 1;
+	ck_assert_ptr_null(gpumon_model_thermal(&m, &r));
+
+	/* with the module's thermal sampler on, its crossings alert */
+	gpumon_model_module_stats(&m, &st);
+	r.time_mono_ns += 10 * GPUMON_TRIP_QUIET_NS;
+	ck_assert_ptr_null(gpumon_model_thermal(&m, &r));
+	ck_assert_uint_eq(m.tzones[0].trips, 14);
+}
+END_TEST
+
 START_TEST(test_module_cpu_power)
 {
 	struct gpumon_nl_rapl r[3] = {
@@ -554,6 +594,7 @@ static Suite *model_suite(void)
 	tt = tcase_create("module-thermal");
 	tcase_add_checked_fixture(tt, setup, teardown);
 	tcase_add_test(tt, test_module_thermal_merge);
+	tcase_add_test(tt, test_bpf_trip_level_not_flood);
 	tcase_add_test(tt, test_module_cpu_power);
 	tcase_add_test(tt, test_thermal_event_marks_trip);
 	tcase_add_test(tt, test_module_stats_source_events);

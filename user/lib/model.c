@@ -532,6 +532,29 @@ static const char *trip_type_name(unsigned int t)
 	return t < 4 ? names[t] : "unknown";
 }
 
+/*
+ * thermal:thermal_zone_trip fires on every update of a zone while it is
+ * at or above a trip (drivers/thermal/thermal_core.c
+ * handle_critical_trips(), gov_step_wise.c): a level, not a crossing.
+ * While gpumon.ko samples the zones, its crossings (with hysteresis) are
+ * the alerts and these records are only counted; without it, a trip
+ * alerts when it was not seen for GPUMON_TRIP_QUIET_NS.
+ */
+static bool trip_record_alerts(struct gpumon_model *m, struct gpumon_tzone *z,
+			       const struct gpumon_thermal_rec *rec)
+{
+	uint64_t last;
+
+	if ((m->kstats.valid & GPUMON_NL_ST_THERMAL) &&
+	    m->kstats.thermal_state == GPUMON_SOURCE_ON)
+		return false;
+	if (!z || rec->trip >= GPUMON_NL_MAX_TRIPS)
+		return true;
+	last = z->trip_seen_ns[rec->trip];
+	z->trip_seen_ns[rec->trip] = rec->time_mono_ns;
+	return !last || rec->time_mono_ns - last >= GPUMON_TRIP_QUIET_NS;
+}
+
 struct gpumon_event *gpumon_model_thermal(struct gpumon_model *m,
 					  const struct gpumon_thermal_rec *rec)
 {
@@ -561,6 +584,8 @@ struct gpumon_event *gpumon_model_thermal(struct gpumon_model *m,
 			z->last_trip = rec->trip;
 			z->last_trip_type = rec->trip_type;
 		}
+		if (!trip_record_alerts(m, z, rec))
+			return NULL;
 		ev.severity = rec->trip_type < 4 ?
 			      trip_level[rec->trip_type] : LOG_WARNING;
 		snprintf(ev.kind, sizeof(ev.kind), "thermal-trip");

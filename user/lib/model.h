@@ -135,6 +135,8 @@ struct gpumon_event {
 #define GPUMON_EVENT_RING	4096
 #define GPUMON_BPF_PENDING	256
 #define GPUMON_TZONES_MAX	64
+/* A BPF trip record alerts again after the trip was quiet this long. */
+#define GPUMON_TRIP_QUIET_NS	(30ULL * 1000000000ULL)
 /* RAPL domains kept: packages x (package, dram). */
 #define GPUMON_RAPL_DOMAINS_MAX	32
 
@@ -164,6 +166,7 @@ struct gpumon_tzone {
 	uint64_t trips;
 	unsigned int last_trip;
 	unsigned int last_trip_type;
+	uint64_t trip_seen_ns[GPUMON_NL_MAX_TRIPS];
 	bool in_module;
 	struct gpumon_nl_tzone mod;
 };
