@@ -21,6 +21,9 @@ check "gpumon.ko loads (interval 100 ms)" mod_load interval_ms=100
 gpumon dev --watch --json >/tmp/tw.out 2>&1 &
 watcher=$!
 check "gpumon dev --watch starts" wait_for 10 grep -q watching /tmp/tw.out
+for p in $(pidof gpumond); do kill "$p"; done
+wait_for 10 sh -c '! pidof gpumond'
+if gpumond_start; then pass "gpumond starts"; else fail "gpumond starts"; fi
 
 # zone_dump: THERMAL_GET as nl-test prints it, the acpitz zone's line.
 zone_dump() { nl-test -d -n 7 | grep "reply cmd=7.* 38=$zid "; }
@@ -69,6 +72,17 @@ is "gpumon dev --json --full: zone type, temperature, trip crossings" \
 	"acpitz 40000 95000 hot 2"
 is "gpumon dev --json --full: thermal source on" "$(echo "$full" | jq -r .sources.thermal.state)" on
 
+# gpumond: the same zone in its snapshot, and one syslog alert per
+# crossing, at the trip type's level (hot: ERR), cleared at INFO.
+check "gpumond's snapshot has the module's view of acpitz: 2 crossings" \
+	wait_for 5 eval 'test "$(status ".thermal_zones[] | select(.module != null and .module.zone_id == $zid) | .module.trips[0].crossings")" = 2'
+check "syslog: ERR thermal-trip acpitz hot asserted at 91 C" \
+	syslog_has ERR kind=thermal-trip type=acpitz trip_type=hot state=asserted temp_mc=91000
+check "syslog: INFO thermal-trip acpitz cleared at 87 C" \
+	syslog_has INFO kind=thermal-trip type=acpitz state=cleared temp_mc=87000
+is "syslog: two assertions, two clearings" \
+	"$(grep -c 'gpumond.*kind=thermal-trip.*state=asserted' /var/log/messages) $(grep -c 'gpumond.*kind=thermal-trip.*state=cleared' /var/log/messages)" "2 2"
+
 # Hysteresis floor from netlink, zone selection by type.
 check "CONFIG_SET thermal_hyst_mc 5000" nl-test 4 46=u32:5000
 check "the trip's hysteresis is now 5000" wait_for 10 eval 'zone_dump | grep -q "4=90000 5=5000"'
@@ -112,6 +126,8 @@ check "the module goes on: STATS_GET thermal on, 0 zones" \
 	eval 'stats | grep -q "47=0 48=.sampling 0 of 0 zones"'
 tz_set 40
 check "bind $adev again" eval "echo $adev >/sys/bus/acpi/drivers/thermal/bind"
+check "syslog: WARNING thermal-zone acpitz removed" \
+	syslog_has WARNING kind=thermal-zone type=acpitz state=removed
 check "thermal-zone-added event" \
 	wait_for 10 eval "grep -q '\"kind\":\"thermal-zone-added\"' /tmp/tw.out"
 tz=$(tz_path)
@@ -119,6 +135,7 @@ zid=${tz##*thermal_zone}
 check "the zone is sampled again, present, counts new" \
 	wait_for 10 eval 'zone_dump | grep " 20=0 " | grep -q "33=40000 .*6=0 7=0"'
 kill "$watcher" 2>/dev/null
+gpumond_stop
 mod_unload
 check "gpumon.ko unloads" eval '! mod_loaded'
 check "no warning in the kernel log" eval '! dmesg | grep -qE "WARNING|BUG|Oops|sleeping function"'
