@@ -2,8 +2,10 @@
 # shellcheck shell=sh
 #
 # 14-kmod-cost: what gpumon.ko costs, printed as "bench:" lines for
-# bench/kmod-vm.sh: one link sampling pass over the rig's four devices
-# (the module's own SAMPLES/SAMPLE_NS, at 100 ms and 10 ms intervals),
+# bench/kmod-vm.sh: one link sampling pass over the watched devices
+# (the module's own SAMPLES/SAMPLE_NS, at 100 ms and 10 ms intervals;
+# four devices on the default rig, about 40 with VM_TOPOLOGY=hgx, which
+# bench/kmod-vm.sh sets), the median cost of one sweep,
 # and the AER record path the probe uses (count per severity and bit,
 # stamp, queue) per event, through debugfs inject_aer with and without
 # a listener.  Times are under TCG emulation: compare them with each
@@ -25,6 +27,8 @@ stat() { nl-test 6 | grep '^reply' | grep -o " $1=[0-9]*" | cut -d= -f2; }
 # CLOCK_MONOTONIC in ns (busybox date has no %N).
 now_ns() { awk '/^now at/ { print $3; exit }' /proc/timer_list; }
 bench() { diag "bench: $(uname -r): $*"; }
+ndev=$(nl-test -d 1 | grep -c '^reply cmd=1')
+check "devices watched: $ndev" test "$ndev" -ge 4
 
 for ms in 100 10; do
 	nl-test 4 28=u32:$ms >/dev/null
@@ -32,8 +36,31 @@ for ms in 100 10; do
 	sleep 3
 	s1=$(stat 36) n1=$(stat 37)
 	check "sampling at $ms ms: passes counted ($((s1 - s0)) in 3 s)" test $((s1 - s0)) -ge 3
-	bench "link sampling every $ms ms: $((s1 - s0)) passes in 3 s, $(((n1 - n0) / (s1 - s0 + (s1 == s0)))) ns per pass (4 devices)"
+	bench "link sampling every $ms ms: $((s1 - s0)) passes in 3 s, $(((n1 - n0) / (s1 - s0 + (s1 == s0)))) ns per pass ($ndev devices)"
 done
+
+# One sweep at a time: at 200 ms, STATS_GET polled as fast as it
+# answers; a window between two polls holding exactly one pass gives
+# that pass's cost.
+stat2() { nl-test 6 | grep '^reply' | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v[36], v[37] }'; }
+nl-test 4 28=u32:200 >/dev/null
+sleep 0.5
+: >/tmp/sweeps
+end=$(($(date +%s) + 8))
+prev=$(stat2)
+while [ "$(date +%s)" -lt $end ]; do
+	cur=$(stat2)
+	echo "$prev $cur" >>/tmp/sweeps
+	prev=$cur
+done
+awk '$3 - $1 == 1 { print $4 - $2 }' /tmp/sweeps | sort -n >/tmp/sweeps.one
+m=$(wc -l </tmp/sweeps.one)
+check "single sweeps timed: $m (at least 10)" test "$m" -ge 10
+if [ "$m" -gt 0 ]; then
+	med=$(sed -n "$(((m + 1) / 2))p" /tmp/sweeps.one)
+	bench "sweep over $ndev devices: $(awk -v n=$med 'BEGIN { printf "%.1f", n / 1000 }') us (median of $m), $(awk -v n=$med -v d=$ndev 'BEGIN { printf "%.2f", n / 1000 / d }') us per device"
+	diag "sweep costs (ns): min $(head -n 1 /tmp/sweeps.one), max $(tail -n 1 /tmp/sweeps.one)"
+fi
 nl-test 4 28=u32:1000 >/dev/null
 
 done_n=0
