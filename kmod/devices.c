@@ -286,6 +286,7 @@ static bool gpumon_dev_add(struct pci_dev *pdev, enum gpumon_role role)
 	bool was;
 
 	if (gdev && gdev->pdev == pdev) {
+		gdev->seen = true;
 		was = gdev->watched;
 		if (gpumon_role_is_endpoint(role))
 			gdev->role = role;
@@ -296,6 +297,7 @@ static bool gpumon_dev_add(struct pci_dev *pdev, enum gpumon_role role)
 		/* Back at the same address: same slot, counters kept. */
 		pci_dev_put(gdev->pdev);
 		gpumon_dev_attach(gdev, pdev, role);
+		gdev->seen = true;
 		return true;
 	}
 	if (gpumon_ndevs == GPUMON_MAX_DEVS) {
@@ -307,6 +309,7 @@ static bool gpumon_dev_add(struct pci_dev *pdev, enum gpumon_role role)
 	strscpy(gdev->bdf, pci_name(pdev), sizeof(gdev->bdf));
 	spin_lock_init(&gdev->aer_lock);
 	gpumon_dev_attach(gdev, pdev, role);
+	gdev->seen = true;
 	/* The probe may look at the slot as soon as the count includes it. */
 	smp_store_release(&gpumon_ndevs, gpumon_ndevs + 1);
 	return true;
@@ -541,7 +544,9 @@ const char *gpumon_dev_peer(const struct gpumon_dev *gdev)
  *
  * Devices that no longer match stop being reported and sampled (their
  * slots and counters stay); newly matched ones are added, each with a
- * DEV_ADDED event.  Process context.
+ * DEV_ADDED event.  Devices matched before and after stay watched all
+ * along (no event, no error missed while the bus is rescanned).
+ * Process context.
  *
  * Return: 0, -EINVAL for a malformed list, -ENOMEM.
  */
@@ -566,9 +571,11 @@ int gpumon_match_set(const char *match, struct netlink_ext_ack *extack)
 	gpumon_nmatches = n;
 	strscpy(gpumon_match_str, match, sizeof(gpumon_match_str));
 	for (i = 0; i < gpumon_ndevs; i++)
-		if (gpumon_devs[i].pdev)
-			WRITE_ONCE(gpumon_devs[i].watched, false);
+		gpumon_devs[i].seen = false;
 	gpumon_devs_scan(true);
+	for (i = 0; i < gpumon_ndevs; i++)
+		if (gpumon_devs[i].pdev && !gpumon_devs[i].seen)
+			WRITE_ONCE(gpumon_devs[i].watched, false);
 	mutex_unlock(&gpumon_devs_mutex);
 
 out_free_tab:

@@ -86,6 +86,7 @@ enum gpumon_link_cond {
  * @inj_active: the link sample is replaced by @inj_link (debugfs)
  * @inj_gone: config reads are taken as all ones (debugfs)
  * @inj_link: the injected sample
+ * @seen: matched by the rescan in progress (match list change)
  *
  * Slots are filled under the devices lock and published by the count
  * (release/acquire), so the AER probe can look them up without a lock
@@ -125,6 +126,7 @@ struct gpumon_dev {
 	bool inj_active;
 	bool inj_gone;
 	struct gpumon_link inj_link;
+	bool seen;
 };
 
 /**
@@ -320,6 +322,7 @@ void gpumon_rapl_debugfs_init(struct dentry *dir);
 
 /* netlink.c */
 int gpumon_nl_init(void);
+void gpumon_nl_quiesce(void);
 void gpumon_nl_exit(void);
 void gpumon_nl_notify(const struct gpumon_event *ev);
 
