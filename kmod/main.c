@@ -63,14 +63,16 @@ err_out:
 }
 
 /*
- * Reverse order: stop every producer of events (the AER probe, debugfs
- * injection, the RAPL and thermal samplers, the link sampler, the bus
- * notifier, which also drops the device
- * references), send what they queued, then unregister the family
+ * Refuse netlink changes first (a match list change rescans the bus and
+ * queues events), then in reverse order stop every producer of events
+ * (the AER probe, debugfs injection, the RAPL and thermal samplers, the
+ * link sampler, the bus notifier, which also drops the device
+ * references), send what they queued, and unregister the family
  * (listeners still attached are simply dropped from the group).
  */
 static void __exit gpumon_exit(void)
 {
+	gpumon_nl_quiesce();
 	gpumon_aer_exit();
 	gpumon_debugfs_exit();
 	gpumon_rapl_exit();

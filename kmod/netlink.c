@@ -81,6 +81,22 @@ static const struct nla_policy gpumon_config_policy[GPUMON_A_RAPL_PERIOD_MS + 1]
 
 static struct genl_family gpumon_nl_family;
 
+/*
+ * Set, under genl_mutex, when the module starts unloading: from then on
+ * no command changes anything (our commands run under genl_mutex, the
+ * family having no parallel_ops), so none can rescan the bus after the
+ * notifier is gone or queue an event after the last flush.
+ */
+static bool gpumon_nl_stopping;
+
+static int gpumon_nl_check_live(struct genl_info *info)
+{
+	if (!gpumon_nl_stopping)
+		return 0;
+	NL_SET_ERR_MSG(info->extack, "gpumon is unloading");
+	return -ESHUTDOWN;
+}
+
 static int gpumon_nl_put_bits(struct sk_buff *skb, int attr,
 			      atomic64_t *bits)
 {
@@ -365,6 +381,9 @@ static int gpumon_nl_config_set_doit(struct sk_buff *skb,
 	struct nlattr *period = info->attrs[GPUMON_A_RAPL_PERIOD_MS];
 	int ret;
 
+	ret = gpumon_nl_check_live(info);
+	if (ret)
+		return ret;
 	if (!interval && !match && !types && !hyst && !period) {
 		NL_SET_ERR_MSG(info->extack,
 			       "nothing to set: give INTERVAL_MS, MATCH, THERMAL_TYPES, THERMAL_HYST_MC or RAPL_PERIOD_MS");
@@ -401,8 +420,11 @@ static int gpumon_nl_counters_reset_doit(struct sk_buff *skb,
 {
 	struct gpumon_dev *gdev;
 	unsigned int i;
-	int ret = 0;
+	int ret;
 
+	ret = gpumon_nl_check_live(info);
+	if (ret)
+		return ret;
 	gpumon_devs_lock();
 	if (info->attrs[GPUMON_A_BDF]) {
 		gdev = gpumon_nl_dev(info);
@@ -761,6 +783,19 @@ int gpumon_nl_init(void)
 	if (ret)
 		pr_err("cannot register generic netlink family: %d\n", ret);
 	return ret;
+}
+
+/**
+ * gpumon_nl_quiesce() - refuse every change from now on
+ *
+ * Waits for a command in progress (genl_mutex).  Called first at unload,
+ * before the producers of events stop.
+ */
+void gpumon_nl_quiesce(void)
+{
+	genl_lock();
+	gpumon_nl_stopping = true;
+	genl_unlock();
 }
 
 /**
