@@ -442,11 +442,24 @@ static void handle_msg(struct gpumon_nl *nl, struct nlmsghdr *nlh)
 	handle_event(nl, nlh);
 }
 
+static int sync_socket(struct gpumon_nl *nl);
+
 static void overrun(struct gpumon_nl *nl)
 {
+	int id;
+
 	nl->overruns++;
 	if (nl->ops.lost)
 		nl->ops.lost(nl->ctx, 0);
+	/*
+	 * The overrun may have dropped nlctrl's DELFAMILY notice: ask
+	 * whether the family is still the one we joined.
+	 */
+	if (sync_socket(nl))
+		return;
+	id = genl_ctrl_resolve(nl->sync, GPUMON_GENL_NAME);
+	if (id == -NLE_OBJ_NOTFOUND || (id >= 0 && id != nl->family))
+		nl->gone = true;
 }
 
 static void set_rcvbuf(struct gpumon_nl *nl)
@@ -473,7 +486,7 @@ int gpumon_nl_open(struct gpumon_nl **out, const struct gpumon_nl_ops *ops,
 		   void *ctx)
 {
 	struct gpumon_nl *nl;
-	int err, grp, ctrl_grp;
+	int err, grp, ctrl_grp, one;
 
 	*out = NULL;
 	nl = calloc(1, sizeof(*nl));
@@ -514,6 +527,13 @@ int gpumon_nl_open(struct gpumon_nl **out, const struct gpumon_nl_ops *ops,
 		nl_socket_add_membership(nl->ev, ctrl_grp);
 
 	set_rcvbuf(nl);
+	/*
+	 * A notification this socket has no room for makes the module's
+	 * send fail, so the module counts it in its drops per kind.
+	 */
+	one = 1;
+	setsockopt(nl_socket_get_fd(nl->ev), SOL_NETLINK,
+		   NETLINK_BROADCAST_ERROR, &one, sizeof(one));
 	err = nl_socket_set_nonblocking(nl->ev);
 	if (err < 0)
 		goto err_nlerr;
