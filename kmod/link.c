@@ -38,8 +38,9 @@
 
 static unsigned int gpumon_interval_ms = GPUMON_INTERVAL_DEFAULT_MS;
 static bool gpumon_link_running;		/* under gpumon_link_mutex */
-static u64 gpumon_samples;		/* passes, and their time in ns */
-static u64 gpumon_sample_ns;
+static u64 gpumon_samples;		/* passes, and their time in ns, */
+static u64 gpumon_sample_ns;		/* read together under the lock */
+static DEFINE_SPINLOCK(gpumon_stats_lock);
 static DEFINE_MUTEX(gpumon_link_mutex);
 
 static void gpumon_link_work_fn(struct work_struct *work);
@@ -277,8 +278,10 @@ static void gpumon_link_work_fn(struct work_struct *work)
 	u64 t0 = ktime_get_ns();
 
 	gpumon_link_sample_all();
-	WRITE_ONCE(gpumon_sample_ns, gpumon_sample_ns + ktime_get_ns() - t0);
-	WRITE_ONCE(gpumon_samples, gpumon_samples + 1);
+	spin_lock(&gpumon_stats_lock);
+	gpumon_sample_ns += ktime_get_ns() - t0;
+	gpumon_samples++;
+	spin_unlock(&gpumon_stats_lock);
 	if (READ_ONCE(gpumon_link_running))
 		queue_delayed_work(system_wq, &gpumon_link_work,
 				   msecs_to_jiffies(READ_ONCE(gpumon_interval_ms)));
@@ -291,8 +294,10 @@ static void gpumon_link_work_fn(struct work_struct *work)
  */
 void gpumon_link_stats(u64 *samples, u64 *ns)
 {
-	*samples = READ_ONCE(gpumon_samples);
-	*ns = READ_ONCE(gpumon_sample_ns);
+	spin_lock(&gpumon_stats_lock);
+	*samples = gpumon_samples;
+	*ns = gpumon_sample_ns;
+	spin_unlock(&gpumon_stats_lock);
 }
 
 /**
