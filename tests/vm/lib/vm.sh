@@ -39,7 +39,7 @@ VM_CACHE=${GPUMON_KCACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gpumon/kernels}
 VM_QEMU=${QEMU:-qemu-system-x86_64}
 VM_MEM=${VM_MEM:-512}
 # Modules loaded at boot, with their dependencies, in this order.
-VM_BASE_MODS="virtio_pci virtio_net virtio_rng aer_inject"
+VM_BASE_MODS="virtio_pci virtio_net virtio_rng aer_inject fan"
 
 vm_log() { printf '%s\n' "$*" >&2; }
 vm_die() { vm_log "vm: $*"; exit 1; }

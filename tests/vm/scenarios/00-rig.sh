@@ -40,9 +40,21 @@ check "ACPI thermal zone acpitz registered" test -n "$tz"
 if [ -n "$tz" ]; then
 	is "its trip point 0 is hot at 90 C" \
 		"$(cat $tz/trip_point_0_type) $(cat $tz/trip_point_0_temp)" "hot 90000"
+	is "its trip point 1 is active at 60 C" \
+		"$(cat $tz/trip_point_1_type) $(cat $tz/trip_point_1_temp)" "active 60000"
 	tz_set 47
 	is "it reads the temperature set in CMOS RAM" "$(cat $tz/temp)" 47000
+	fan=$(grep -l '^Fan$' /sys/class/thermal/cooling_device*/type 2>/dev/null | head -n 1 | xargs -r dirname)
+	check "the ACPI fan is a cooling device" test -n "$fan"
+	if [ -n "$fan" ]; then
+		is "the fan is off at 47 C" "$(cat $fan/cur_state)" 0
+		tz_set 65
+		check "the governor turns the fan on above the active trip (65 C)" \
+			wait_for 10 eval "test \"\$(cat $fan/cur_state)\" = 1"
+	fi
 	tz_set 35
 	is "and follows it" "$(cat $tz/temp)" 35000
+	[ -n "$fan" ] && check "the fan goes off again at 35 C" \
+		wait_for 10 eval "test \"\$(cat $fan/cur_state)\" = 0"
 fi
 scenario_end

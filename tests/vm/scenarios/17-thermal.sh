@@ -4,8 +4,9 @@
 # 17-thermal: the module samples thermal zones through the kernel's
 # "thermal" netlink family and reports trip crossings with hysteresis.
 # The guest's zone is the ACPI one of tests/vm/thermal-zone.asl (type
-# acpitz, one hot trip at 90 C, no hysteresis of its own), heated by
-# setting its temperature in CMOS RAM: the real kernel path.
+# acpitz; trip 0 hot at 90 C, trip 1 active at 60 C with the ACPI fan;
+# no hysteresis of their own), heated by setting its temperature in CMOS
+# RAM: the real kernel path.
 scenario_begin
 
 tz=$(tz_path)
@@ -36,6 +37,8 @@ check "THERMAL_GET lists the acpitz zone by id and type" \
 check "its temperature is sampled: 40 C" eval 'echo "$z" | grep -q " 33=40000 "'
 check "its hot trip: index 0, type hot (2), 90000 mC, hysteresis floor 2000" \
 	eval 'echo "$z" | grep -q "43={ 2=0 3=2 4=90000 5=2000 6=0 7=0}"'
+check "its active trip: index 1, type active (0), 60000 mC" \
+	eval 'echo "$z" | grep -q "43={ 2=1 3=0 4=60000 5=2000 6=0 7=0}"'
 s=$(stats)
 diag "$s"
 check "STATS_GET: thermal source on (state 0)" eval 'echo "$s" | grep -q " 47=0 "'
@@ -50,20 +53,25 @@ check "87 C is below 90 - 2: cleared" wait_for 10 eval 'zone_dump | grep -q "4=9
 tz_set 95
 check "95 C: asserted again, 2 crossings" wait_for 10 eval 'zone_dump | grep -q "4=90000 5=2000 6=1 7=2"'
 tz_set 40
-check "back to 40 C: cleared" wait_for 10 eval 'zone_dump | grep -q "6=0 7=2"'
+check "back to 40 C: cleared" wait_for 10 eval 'zone_dump | grep -q "4=90000 5=2000 6=0 7=2"'
+check "the active trip (60 C) crossed once: 91 C up, 40 C down" \
+	eval 'zone_dump | grep -q "4=60000 5=2000 6=0 7=1"'
 check "the highest temperature is kept: 95 C" eval 'zone_dump | grep -q " 42=95000 "'
 
 # The events of those crossings, in order, as gpumon dev --watch got them.
 trips() {
-	grep '"kind":"thermal-trip' /tmp/tw.out |
+	grep '"kind":"thermal-trip' /tmp/tw.out | grep '"trip_temp_mc":90000' |
 		jq -r '"\(.kind) \(.severity) \(.zone) \(.zone_id) \(.trip) \(.trip_type) \(.trip_temp_mc) \(.trip_hyst_mc) \(.temp_mc)"'
 }
 check "four trip events" wait_for 5 eval 'test "$(trips | wc -l)" -eq 4'
 is "asserted at 91 C, cleared at 87 C, asserted at 95 C, cleared at 40 C" \
 	"$(trips | tr '\n' ';')" \
 	"thermal-trip error acpitz $zid 0 hot 90000 2000 91000;thermal-trip-cleared info acpitz $zid 0 hot 90000 2000 87000;thermal-trip error acpitz $zid 0 hot 90000 2000 95000;thermal-trip-cleared info acpitz $zid 0 hot 90000 2000 40000;"
+is "the active trip: asserted at 91 C (info), cleared at 40 C" \
+	"$(grep '"kind":"thermal-trip' /tmp/tw.out | grep '"trip_temp_mc":60000' | jq -r '"\(.kind) \(.severity) \(.trip) \(.trip_type) \(.temp_mc)"' | tr '\n' ';')" \
+	"thermal-trip info 1 active 91000;thermal-trip-cleared info 1 active 40000;"
 check "every event carries both timestamps and a sequence number" \
-	test "$(grep '"kind":"thermal-trip' /tmp/tw.out | jq -s '[.[] | select(.seq > 0 and .time_mono_ns > 0 and .time_real_ns > 0)] | length')" -eq 4
+	test "$(grep '"kind":"thermal-trip' /tmp/tw.out | jq -s '[.[] | select(.seq > 0 and .time_mono_ns > 0 and .time_real_ns > 0)] | length')" -eq 6
 
 # gpumon dev --json --full: the same zone for scripts.
 full=$(gpumon dev --json --full)
@@ -81,7 +89,7 @@ check "syslog: ERR thermal-trip acpitz hot asserted at 91 C" \
 check "syslog: INFO thermal-trip acpitz cleared at 87 C" \
 	syslog_has INFO kind=thermal-trip type=acpitz state=cleared temp_mc=87000
 is "syslog: two assertions, two clearings" \
-	"$(grep -c 'gpumond.*kind=thermal-trip.*state=asserted' /var/log/messages) $(grep -c 'gpumond.*kind=thermal-trip.*state=cleared' /var/log/messages)" "2 2"
+	"$(grep -c 'gpumond.*kind=thermal-trip.*trip_type=hot state=asserted' /var/log/messages) $(grep -c 'gpumond.*kind=thermal-trip.*trip_type=hot state=cleared' /var/log/messages)" "2 2"
 
 # Hysteresis floor from netlink, zone selection by type.
 check "CONFIG_SET thermal_hyst_mc 5000" nl-test 4 46=u32:5000
@@ -96,12 +104,12 @@ check "a malformed type list is refused with a message" eval 'echo "$o" | grep -
 
 # Debugfs injection goes through the same judgement.  The zone was
 # deselected and selected again, so its counts started over.
-check "the reselected zone starts with no crossing" eval 'zone_dump | grep -q "6=0 7=0"'
+check "the reselected zone starts with no crossing" eval 'zone_dump | grep -q "4=90000 5=5000 6=0 7=0"'
 echo "$zid 120000" >/sys/kernel/debug/gpumon/inject_thermal
-check "injected 120 C asserts the trip" eval 'zone_dump | grep -q "6=1 7=1"'
+check "injected 120 C asserts the trip" eval 'zone_dump | grep -q "4=90000 5=5000 6=1 7=1"'
 echo "$zid clear" >/sys/kernel/debug/gpumon/inject_thermal
 check "clearing the injection reads the real 40 C again: cleared" \
-	eval 'zone_dump | grep -q "6=0 7=1"'
+	eval 'zone_dump | grep -q "4=90000 5=5000 6=0 7=1"'
 check "inject_thermal refuses an unknown zone" \
 	eval '! echo "999 50000" >/sys/kernel/debug/gpumon/inject_thermal'
 
@@ -113,7 +121,7 @@ check "no zone-added or zone-removed event while the zone stayed" \
 adev=$(basename "$(readlink -f "$tz/device")")
 diag "ACPI device of the zone: $adev"
 tz_set 95
-check "heated again: asserted" wait_for 10 eval 'zone_dump | grep -q "6=1 7=2"'
+check "heated again: asserted" wait_for 10 eval 'zone_dump | grep -q "4=90000 5=5000 6=1 7=2"'
 check "unbind $adev from the ACPI thermal driver" \
 	eval "echo $adev >/sys/bus/acpi/drivers/thermal/unbind"
 check "thermal-zone-removed event for acpitz" \
@@ -121,7 +129,7 @@ check "thermal-zone-removed event for acpitz" \
 check "THERMAL_GET keeps the removed zone (state 2) with its counts" \
 	eval 'zone_dump | grep " 20=2 " | grep -q "7=2"'
 check "no trip clearing is reported for a zone that went away" \
-	test "$(grep -c '"kind":"thermal-trip-cleared"' /tmp/tw.out)" -eq 3
+	test "$(grep '"kind":"thermal-trip-cleared"' /tmp/tw.out | grep -c '"trip_temp_mc":90000')" -eq 3
 check "the module goes on: STATS_GET thermal on, 0 zones" \
 	eval 'stats | grep -q "47=0 48=.sampling 0 of 0 zones"'
 tz_set 40
@@ -133,7 +141,7 @@ check "thermal-zone-added event" \
 tz=$(tz_path)
 zid=${tz##*thermal_zone}
 check "the zone is sampled again, present, counts new" \
-	wait_for 10 eval 'zone_dump | grep " 20=0 " | grep -q "33=40000 .*6=0 7=0"'
+	wait_for 10 eval 'zone_dump | grep " 20=0 " | grep -q "33=40000 .*4=90000 5=5000 6=0 7=0"'
 kill "$watcher" 2>/dev/null
 gpumond_stop
 mod_unload

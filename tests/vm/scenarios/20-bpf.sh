@@ -13,8 +13,9 @@
 #   thermal:thermal_zone_trip       (tests/vm/thermal-zone.asl), polled
 #                                   every second, heated past its hot trip
 #                                   through CMOS RAM
-#   thermal:cdev_update             attached but not fed: no zone binds a
-#                                   cooling device (SKIP says so)
+#   thermal:cdev_update             the zone's ACPI fan, switched on by
+#                                   the step_wise governor above the
+#                                   active trip
 #   irq_vectors:thermal_apic_entry  attached but not fed: TCG raises no
 #                                   thermal LVT interrupt (SKIP says so)
 #   pci:pcie_link_event,            off on 6.1 and 6.12: the tracepoints
@@ -107,9 +108,12 @@ if [ -n "$zone" ]; then
 	check "thermal_temperature fed by the kernel's polls of ${zone##*/}" \
 		wait_for 10 eval 'test "$(prog thermal_temperature .events)" -gt "$t0"'
 	p0=$(prog thermal_zone_trip .events)
+	c0=$(prog cdev_update .events)
 	tz_set 95
 	check "thermal_zone_trip fed when ${zone##*/} passes its hot trip (95 C > 90 C)" \
 		wait_for 10 eval 'test "$(prog thermal_zone_trip .events)" -gt "$p0"'
+	check "cdev_update fed when the governor turns the ACPI fan on" \
+		wait_for 10 eval 'test "$(prog cdev_update .events)" -gt "$c0"'
 	tz_set 40
 	gpumon events --json >/tmp/events.json
 	check "gpumond has a thermal-trip event from BPF naming acpitz" \
@@ -119,8 +123,6 @@ else
 	skip "thermal_temperature/thermal_zone_trip fed by a real zone" \
 		"no ACPI thermal zone in this guest (thermal-zone.aml not built?); the programs are attached (checked above)"
 fi
-skip "cdev_update fed" \
-	"no thermal zone binds a cooling device in the guest (sysfs cur_state writes do not go through __thermal_cdev_update); attached, run_cnt $(prog cdev_update .run_cnt)"
 skip "thermal_apic_entry fed" \
 	"QEMU TCG raises no thermal LVT interrupt; attached, run_cnt $(prog thermal_irq .run_cnt)"
 is "cpu_thermal_irqs has one count per CPU" \
