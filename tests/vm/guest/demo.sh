@@ -31,10 +31,15 @@ demo_step() {
 		say "step: uncorrectable fatal Data Link Protocol error (0x10) at the root port $RP, through the QEMU monitor"
 		host_aer rp1 0x10 >/dev/null
 		aer_settle $RP fatal >/dev/null ;;
+	hot)
+		say "step: the ACPI thermal zone heats to 93 C, past its active (60 C) and hot (90 C) trip points"
+		tz_set 93
+		sleep 2 ;;
 	esac
 }
-STEPS="nonfatal correctable xid fatal"
+STEPS="nonfatal correctable xid fatal hot"
 
+tz_set 42
 if ! insmod $KO match=$MATCH; then
 	say "cannot load gpumon.ko; gpumond runs without it"
 fi
