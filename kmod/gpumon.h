@@ -302,6 +302,8 @@ void gpumon_link_stats(u64 *samples, u64 *ns);
 int gpumon_thermal_init(const char *types);
 void gpumon_thermal_exit(void);
 void gpumon_thermal_kick(void);
+int gpumon_thermal_types_check(const char *types,
+			       struct netlink_ext_ack *extack);
 int gpumon_thermal_set_types(const char *types,
 			     struct netlink_ext_ack *extack);
 size_t gpumon_thermal_types_get(char *buf, size_t size);
@@ -322,6 +324,7 @@ void gpumon_rapl_debugfs_init(struct dentry *dir);
 
 /* netlink.c */
 int gpumon_nl_init(void);
+void gpumon_nl_ready(void);
 void gpumon_nl_quiesce(void);
 void gpumon_nl_exit(void);
 void gpumon_nl_notify(const struct gpumon_event *ev);

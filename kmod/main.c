@@ -47,6 +47,7 @@ static int __init gpumon_init(void)
 	if (ret)
 		goto err_stop_sources;
 
+	gpumon_nl_ready();
 	return 0;
 
 err_stop_sources:

@@ -82,19 +82,21 @@ static const struct nla_policy gpumon_config_policy[GPUMON_A_RAPL_PERIOD_MS + 1]
 static struct genl_family gpumon_nl_family;
 
 /*
- * Set, under genl_mutex, when the module starts unloading: from then on
- * no command changes anything (our commands run under genl_mutex, the
- * family having no parallel_ops), so none can rescan the bus after the
- * notifier is gone or queue an event after the last flush.
+ * Set under genl_mutex once the module is up, cleared the same way when
+ * it starts unloading: only in between does a command change anything
+ * (our commands run under genl_mutex, the family having no
+ * parallel_ops), so none can rescan the bus before the devices are set
+ * up or after the notifier is gone, or queue an event after the last
+ * flush.
  */
-static bool gpumon_nl_stopping;
+static bool gpumon_nl_live;
 
 static int gpumon_nl_check_live(struct genl_info *info)
 {
-	if (!gpumon_nl_stopping)
+	if (gpumon_nl_live)
 		return 0;
-	NL_SET_ERR_MSG(info->extack, "gpumon is unloading");
-	return -ESHUTDOWN;
+	NL_SET_ERR_MSG(info->extack, "gpumon is loading or unloading");
+	return -EAGAIN;
 }
 
 static int gpumon_nl_put_bits(struct sk_buff *skb, int attr,
@@ -389,7 +391,14 @@ static int gpumon_nl_config_set_doit(struct sk_buff *skb,
 			       "nothing to set: give INTERVAL_MS, MATCH, THERMAL_TYPES, THERMAL_HYST_MC or RAPL_PERIOD_MS");
 		return -EINVAL;
 	}
-	/* The two lists are checked before anything changes. */
+	/* Both lists are checked before anything changes. */
+	if (types) {
+		ret = gpumon_thermal_types_check(nla_data(types), info->extack);
+		if (ret) {
+			NL_SET_BAD_ATTR(info->extack, types);
+			return ret;
+		}
+	}
 	if (match) {
 		ret = gpumon_match_set(nla_data(match), info->extack);
 		if (ret) {
@@ -786,6 +795,18 @@ int gpumon_nl_init(void)
 }
 
 /**
+ * gpumon_nl_ready() - accept changes from now on
+ *
+ * Called last at load, once everything a change touches is set up.
+ */
+void gpumon_nl_ready(void)
+{
+	genl_lock();
+	gpumon_nl_live = true;
+	genl_unlock();
+}
+
+/**
  * gpumon_nl_quiesce() - refuse every change from now on
  *
  * Waits for a command in progress (genl_mutex).  Called first at unload,
@@ -794,7 +815,7 @@ int gpumon_nl_init(void)
 void gpumon_nl_quiesce(void)
 {
 	genl_lock();
-	gpumon_nl_stopping = true;
+	gpumon_nl_live = false;
 	genl_unlock();
 }
 

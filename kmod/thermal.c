@@ -2,8 +2,11 @@
 /*
  * gpumon: thermal zone sampling and trip crossings.
  *
- * Every sampling interval (the link interval, default 1 s) a delayed
- * work item lists the kernel's thermal zones, reads the trip points and
+ * Every sampling interval (the link interval, default 1 s, but never
+ * under GPUMON_TZ_MIN_MS: each read runs under the genetlink mutex and
+ * may evaluate ACPI methods) a delayed work item on a freezable ordered
+ * workqueue (no reads while the machine suspends) lists the kernel's
+ * thermal zones, reads the trip points and
  * the temperature of each zone whose type is selected (module parameter
  * thermal_types or netlink GPUMON_A_THERMAL_TYPES; all by default) and
  * judges every trip point with hysteresis:
@@ -27,7 +30,11 @@
  * since 5.10; CONFIG_THERMAL_NETLINK, set in Debian's kernels) is the
  * stable interface that names every zone by id and type and reads trips
  * and temperatures under the core's own locking, so a zone removed
- * meanwhile is an error reply, never a stale pointer.  The module talks
+ * meanwhile is an error reply (on 6.12; 6.1's thermal_zone_get_by_id()
+ * takes no reference, a window of the kernel's own that the module
+ * cannot close).  The family is looked up once; when the kernel has
+ * none, again only every GPUMON_TZ_RETRY (each lookup of a missing
+ * family asks modprobe for it).  The module talks
  * to it through an in-kernel netlink socket (sock_create_kern()), from
  * the work item only, and never holds its own lock while it does: a
  * gpumon netlink command (run under the genetlink mutex) may take that
@@ -71,6 +78,10 @@
 #define GPUMON_TZ_RXBUF		32768
 /* Longest wait for a reply from the thermal family. */
 #define GPUMON_TZ_TIMEOUT	HZ
+/* Shortest thermal sweep interval, ms. */
+#define GPUMON_TZ_MIN_MS	1000
+/* Next lookup of a missing "thermal" family. */
+#define GPUMON_TZ_RETRY		(300 * HZ)
 
 /**
  * struct gpumon_tz - one thermal zone, in a slot that is reused only
@@ -89,11 +100,10 @@ struct gpumon_tz {
 	s32 inj_temp;
 };
 
-/* One zone of a TZ_GET_ID reply; @selected by the type list. */
+/* One selected zone of a TZ_GET_ID reply. */
 struct gpumon_tz_id {
 	u32 id;
 	char type[GPUMON_ZONE_LEN];
-	bool selected;
 };
 
 /* What one sweep read from one zone, before the lock is taken. */
@@ -126,6 +136,9 @@ static u32 gpumon_tz_seq;
 static void *gpumon_tz_rx;
 static struct gpumon_tz_id *gpumon_tz_ids;
 static struct gpumon_tz_read *gpumon_tz_rd;
+static char gpumon_tz_sel[GPUMON_THERMAL_TYPES_LEN];	/* copy for a sweep */
+static unsigned long gpumon_tz_resolve_at;	/* jiffies; 0: now */
+static struct workqueue_struct *gpumon_tz_wq;
 
 static void gpumon_tz_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(gpumon_tz_work, gpumon_tz_work_fn);
@@ -155,6 +168,20 @@ MODULE_PARM_DESC(thermal_hyst_mc,
 		 "Thermal hysteresis floor in millidegrees C, 0-20000 (default 2000): a trip clears below its temperature less the larger of this and its own hysteresis");
 
 /* ---- the "thermal" generic netlink family, from the work item ---- */
+
+/* Drop what an earlier, failed request left unread. */
+static void gpumon_tz_drain(void)
+{
+	struct msghdr msg = {};
+	struct kvec iov = {
+		.iov_base = gpumon_tz_rx,
+		.iov_len = GPUMON_TZ_RXBUF,
+	};
+
+	while (kernel_recvmsg(gpumon_tz_sock, &msg, &iov, 1, GPUMON_TZ_RXBUF,
+			      MSG_DONTWAIT) > 0)
+		memset(&msg, 0, sizeof(msg));
+}
 
 /* Build one request: @nla_type/@data an optional attribute. */
 static int gpumon_tz_send(u16 family, u8 cmd, u16 flags, u16 nla_type,
@@ -190,6 +217,7 @@ static int gpumon_tz_send(u16 family, u8 cmd, u16 flags, u16 nla_type,
 	req.genl.cmd = cmd;
 	req.genl.version = 1;
 
+	gpumon_tz_drain();
 	iov.iov_base = &req;
 	iov.iov_len = size;
 	ret = kernel_sendmsg(gpumon_tz_sock, &msg, &iov, 1, size);
@@ -229,8 +257,12 @@ static int gpumon_tz_recv(bool dump,
 			if (nlh->nlmsg_seq != gpumon_tz_seq &&
 			    !(dump && !nlh->nlmsg_seq))
 				continue;	/* late reply to a timed-out request */
-			if (nlh->nlmsg_type == NLMSG_DONE)
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* netlink_dump() puts the dump's error here */
+				if (nlh->nlmsg_len >= nlmsg_msg_size(sizeof(int)))
+					return min(*(int *)nlmsg_data(nlh), 0);
 				return 0;
+			}
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = nlmsg_data(nlh);
 
@@ -279,7 +311,30 @@ static int gpumon_tz_resolve(void)
 	return id ? id : -ENOENT;
 }
 
+/* Whether @type is selected by the comma-separated @list (empty: all). */
+static bool gpumon_tz_selected(const char *list, const char *type)
+{
+	const char *p = list;
+	size_t n = strlen(type);
+
+	if (!*p)
+		return true;
+	while (*p) {
+		if (!strncmp(p, type, n) && (p[n] == ',' || !p[n]))
+			return true;
+		p = strchrnul(p, ',');
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+/*
+ * A zone list: @total zones, @n of them selected and kept, @skipped
+ * selected past GPUMON_MAX_ZONES.
+ */
 struct gpumon_tz_list {
+	unsigned int total;
 	unsigned int n;
 	unsigned int skipped;
 };
@@ -288,6 +343,7 @@ static int gpumon_tz_ids_cb(const struct nlattr *head, int len, void *data)
 {
 	struct gpumon_tz_list *list = data;
 	const struct nlattr *tz, *nla;
+	struct gpumon_tz_id *zid;
 	bool have_id = false;
 	int rem, rem2;
 	u32 id = 0;
@@ -302,15 +358,17 @@ static int gpumon_tz_ids_cb(const struct nlattr *head, int len, void *data)
 				have_id = true;
 			} else if (nla_type(nla) == THERMAL_GENL_ATTR_TZ_NAME &&
 				   have_id) {
+				have_id = false;
+				list->total++;
 				if (list->n == GPUMON_MAX_ZONES) {
 					list->skipped++;
-				} else {
-					gpumon_tz_ids[list->n].id = id;
-					nla_strscpy(gpumon_tz_ids[list->n].type,
-						    nla, GPUMON_ZONE_LEN);
-					list->n++;
+					continue;
 				}
-				have_id = false;
+				zid = &gpumon_tz_ids[list->n];
+				zid->id = id;
+				nla_strscpy(zid->type, nla, GPUMON_ZONE_LEN);
+				if (gpumon_tz_selected(gpumon_tz_sel, zid->type))
+					list->n++;
 			}
 		}
 	}
@@ -392,24 +450,6 @@ static void gpumon_tz_read_zone(u32 id, struct gpumon_tz_read *rd)
 
 /* ---- the zone table, under gpumon_tz_lock ---- */
 
-/* Whether @type is selected by the comma-separated list (empty: all). */
-static bool gpumon_tz_selected(const char *type)
-{
-	const char *p = gpumon_tz_types;
-	size_t n = strlen(type);
-
-	if (!*p)
-		return true;
-	while (*p) {
-		if (!strncmp(p, type, n) && (p[n] == ',' || !p[n]))
-			return true;
-		p = strchrnul(p, ',');
-		if (*p)
-			p++;
-	}
-	return false;
-}
-
 static u32 gpumon_trip_severity(u32 type)
 {
 	switch (type) {
@@ -454,7 +494,8 @@ static struct gpumon_tz *gpumon_tz_find(u32 id)
 
 /* (Re)start a slot for zone @zid; NULL when the table is full. */
 static struct gpumon_tz *gpumon_tz_add(struct gpumon_tz *tz,
-				       const struct gpumon_tz_id *zid)
+				       const struct gpumon_tz_id *zid,
+				       bool quiet)
 {
 	if (!tz) {
 		if (gpumon_ntz == GPUMON_MAX_ZONES)
@@ -465,7 +506,7 @@ static struct gpumon_tz *gpumon_tz_add(struct gpumon_tz *tz,
 	tz->info.id = zid->id;
 	strscpy(tz->info.type, zid->type, sizeof(tz->info.type));
 	tz->info.state = GPUMON_STATE_PRESENT;
-	if (!gpumon_tz_quiet)
+	if (!quiet)
 		gpumon_tz_event(tz, GPUMON_EVENT_THERMAL_ZONE_ADDED,
 				GPUMON_SEV_INFO, NULL);
 	return tz;
@@ -531,14 +572,16 @@ static void gpumon_tz_update(struct gpumon_tz *tz,
 
 	for (i = 0; i < in->ntrips; i++) {
 		t = &in->trips[i];
-		if (t->temp <= THERMAL_TEMP_INVALID)
-			continue;	/* a disabled trip */
+		if (t->temp <= THERMAL_TEMP_INVALID) {
+			t->asserted = false;	/* disabled: nothing to clear */
+			continue;
+		}
 		if (!t->asserted && temp >= t->temp) {
 			t->asserted = true;
 			t->crossings++;
 			gpumon_tz_event(tz, GPUMON_EVENT_THERMAL_TRIP,
 					gpumon_trip_severity(t->type), t);
-		} else if (t->asserted && temp < t->temp - t->hyst) {
+		} else if (t->asserted && (s64)temp < (s64)t->temp - t->hyst) {
 			t->asserted = false;
 			gpumon_tz_event(tz, GPUMON_EVENT_THERMAL_TRIP_CLEARED,
 					GPUMON_SEV_INFO, t);
@@ -557,30 +600,51 @@ static __printf(2, 3) void gpumon_tz_set_state(u32 state, const char *fmt,
 	va_end(args);
 }
 
+/* Look the family up, unless the kernel had none a moment ago. */
+static int gpumon_tz_family_get(void)
+{
+	int ret;
+
+	if (gpumon_tz_family)
+		return 0;
+	if (gpumon_tz_resolve_at && time_before(jiffies, gpumon_tz_resolve_at))
+		return -ENOENT;
+	ret = gpumon_tz_resolve();
+	gpumon_tz_resolve_at = ret == -ENOENT ? jiffies + GPUMON_TZ_RETRY : 0;
+	if (ret < 0) {
+		mutex_lock(&gpumon_tz_lock);
+		if (ret == -ENOENT)
+			gpumon_tz_set_state(GPUMON_SOURCE_ABSENT,
+					    "no \"thermal\" generic netlink family (CONFIG_THERMAL_NETLINK off)");
+		else
+			gpumon_tz_set_state(GPUMON_SOURCE_ERROR,
+					    "cannot resolve the \"thermal\" netlink family: %d",
+					    ret);
+		mutex_unlock(&gpumon_tz_lock);
+		return ret;
+	}
+	gpumon_tz_family = ret;
+	return 0;
+}
+
 /* One sweep; returns 0, or the error that stopped it (state set). */
 static int gpumon_tz_sweep(void)
 {
 	struct gpumon_tz_list list = {};
 	unsigned int i, sampled, full;
 	struct gpumon_tz *tz;
+	bool quiet;
 	int ret;
 
-	if (!gpumon_tz_family) {
-		ret = gpumon_tz_resolve();
-		if (ret < 0) {
-			mutex_lock(&gpumon_tz_lock);
-			if (ret == -ENOENT)
-				gpumon_tz_set_state(GPUMON_SOURCE_ABSENT,
-						    "no \"thermal\" generic netlink family (CONFIG_THERMAL_NETLINK off)");
-			else
-				gpumon_tz_set_state(GPUMON_SOURCE_ERROR,
-						    "cannot resolve the \"thermal\" netlink family: %d",
-						    ret);
-			mutex_unlock(&gpumon_tz_lock);
-			return ret;
-		}
-		gpumon_tz_family = ret;
-	}
+	ret = gpumon_tz_family_get();
+	if (ret)
+		return ret;
+
+	/* The selection this sweep works with; the list keeps only it. */
+	mutex_lock(&gpumon_tz_lock);
+	strscpy(gpumon_tz_sel, gpumon_tz_types, sizeof(gpumon_tz_sel));
+	quiet = gpumon_tz_quiet;
+	mutex_unlock(&gpumon_tz_lock);
 
 	ret = gpumon_tz_send(gpumon_tz_family, THERMAL_GENL_CMD_TZ_GET_ID,
 			     NLM_F_DUMP, 0, NULL, 0);
@@ -597,17 +661,13 @@ static int gpumon_tz_sweep(void)
 	}
 
 	/* Read outside the lock: the thermal family needs genl_mutex. */
-	mutex_lock(&gpumon_tz_lock);
 	for (i = 0; i < list.n; i++)
-		gpumon_tz_ids[i].selected =
-			gpumon_tz_selected(gpumon_tz_ids[i].type);
-	mutex_unlock(&gpumon_tz_lock);
-	for (i = 0; i < list.n; i++)
-		if (gpumon_tz_ids[i].selected)
-			gpumon_tz_read_zone(gpumon_tz_ids[i].id,
-					    &gpumon_tz_rd[i]);
+		gpumon_tz_read_zone(gpumon_tz_ids[i].id, &gpumon_tz_rd[i]);
 
 	mutex_lock(&gpumon_tz_lock);
+	/* A selection changed meanwhile is applied by the next sweep. */
+	if (!strcmp(gpumon_tz_sel, gpumon_tz_types))
+		gpumon_tz_quiet = false;	/* else set again meanwhile */
 	for (i = 0; i < gpumon_ntz; i++)
 		gpumon_tz[i].listed = false;
 	sampled = 0;
@@ -615,14 +675,12 @@ static int gpumon_tz_sweep(void)
 	for (i = 0; i < list.n; i++) {
 		struct gpumon_tz_id *zid = &gpumon_tz_ids[i];
 
-		if (!zid->selected)
-			continue;
 		tz = gpumon_tz_find(zid->id);
 		if (tz && tz->info.state == GPUMON_STATE_PRESENT &&
 		    strcmp(tz->info.type, zid->type))
 			gpumon_tz_remove(tz);	/* the id was reused */
 		if (!tz || tz->info.state == GPUMON_STATE_REMOVED)
-			tz = gpumon_tz_add(tz, zid);
+			tz = gpumon_tz_add(tz, zid, quiet);
 		if (!tz) {
 			full++;
 			continue;
@@ -634,22 +692,26 @@ static int gpumon_tz_sweep(void)
 	for (i = 0; i < gpumon_ntz; i++) {
 		tz = &gpumon_tz[i];
 		if (!tz->listed && tz->info.state == GPUMON_STATE_PRESENT) {
-			if (gpumon_tz_selected(tz->info.type))
+			if (gpumon_tz_selected(gpumon_tz_sel, tz->info.type))
 				gpumon_tz_remove(tz);
 			else	/* deselected: forget it, no event */
 				gpumon_tz[i--] = gpumon_tz[--gpumon_ntz];
 		}
 	}
-	gpumon_tz_quiet = false;
 	gpumon_tz_set_state(GPUMON_SOURCE_ON, "%u of %u zones%s%s%s",
-			    sampled, list.n + list.skipped,
-			    *gpumon_tz_types ? " (types " : "",
-			    gpumon_tz_types, *gpumon_tz_types ? ")" : "");
+			    sampled, list.total,
+			    *gpumon_tz_sel ? " (types " : "",
+			    gpumon_tz_sel, *gpumon_tz_sel ? ")" : "");
 	if (list.skipped || full)
-		pr_warn_once("more than %d thermal zones: %u not sampled\n",
+		pr_warn_once("more than %d thermal zones selected: %u not sampled\n",
 			     GPUMON_MAX_ZONES, list.skipped + full);
 	mutex_unlock(&gpumon_tz_lock);
 	return 0;
+}
+
+static unsigned int gpumon_tz_interval(void)
+{
+	return max_t(unsigned int, gpumon_link_interval(), GPUMON_TZ_MIN_MS);
 }
 
 static void gpumon_tz_work_fn(struct work_struct *work)
@@ -664,13 +726,19 @@ static void gpumon_tz_work_fn(struct work_struct *work)
 	running = gpumon_tz_running;
 	mutex_unlock(&gpumon_tz_lock);
 	if (running)
-		queue_delayed_work(system_wq, &gpumon_tz_work,
-				   msecs_to_jiffies(gpumon_link_interval()));
+		queue_delayed_work(gpumon_tz_wq, &gpumon_tz_work,
+				   msecs_to_jiffies(gpumon_tz_interval()));
 }
 
-/* Check a type list; Return: 0 or -EINVAL with @extack set. */
-static int gpumon_tz_types_check(const char *types,
-				 struct netlink_ext_ack *extack)
+/**
+ * gpumon_thermal_types_check() - check a zone type list, change nothing
+ * @types: zone types, comma-separated; "" for all
+ * @extack: where to say what is wrong, or NULL
+ *
+ * Return: 0, or -EINVAL.
+ */
+int gpumon_thermal_types_check(const char *types,
+			       struct netlink_ext_ack *extack)
 {
 	const char *p = types, *end;
 	size_t n;
@@ -715,7 +783,7 @@ int gpumon_thermal_set_types(const char *types, struct netlink_ext_ack *extack)
 {
 	int ret;
 
-	ret = gpumon_tz_types_check(types, extack);
+	ret = gpumon_thermal_types_check(types, extack);
 	if (ret)
 		return ret;
 	mutex_lock(&gpumon_tz_lock);
@@ -774,7 +842,7 @@ void gpumon_thermal_kick(void)
 {
 	mutex_lock(&gpumon_tz_lock);
 	if (gpumon_tz_running)
-		mod_delayed_work(system_wq, &gpumon_tz_work, 0);
+		mod_delayed_work(gpumon_tz_wq, &gpumon_tz_work, 0);
 	mutex_unlock(&gpumon_tz_lock);
 }
 
@@ -815,7 +883,7 @@ u32 gpumon_thermal_state(char *reason, size_t size)
 	state = gpumon_tz_state_val;
 	if (state == GPUMON_SOURCE_ON)
 		snprintf(reason, size, "sampling %s every %u ms, last sweep %llu us",
-			 gpumon_tz_reason, gpumon_link_interval(),
+			 gpumon_tz_reason, gpumon_tz_interval(),
 			 gpumon_tz_sweep_ns / NSEC_PER_USEC);
 	else
 		strscpy(reason, gpumon_tz_reason, size);
@@ -874,18 +942,22 @@ int gpumon_thermal_init(const char *types)
 	BUILD_BUG_ON(GPUMON_TRIP_HOT - (int)THERMAL_TRIP_HOT);
 	BUILD_BUG_ON(GPUMON_TRIP_CRITICAL - (int)THERMAL_TRIP_CRITICAL);
 
-	if (types && gpumon_tz_types_check(types, NULL))
+	mutex_lock(&gpumon_tz_lock);
+	if (types && gpumon_thermal_types_check(types, NULL))
 		pr_err("thermal_types=%s: malformed, sampling all zones\n",
 		       types);
 	else if (types)
 		strscpy(gpumon_tz_types, types, sizeof(gpumon_tz_types));
+	gpumon_tz_quiet = true;
+	mutex_unlock(&gpumon_tz_lock);
 
+	gpumon_tz_wq = alloc_ordered_workqueue("gpumon_thermal", WQ_FREEZABLE);
 	gpumon_tz_rx = kmalloc(GPUMON_TZ_RXBUF, GFP_KERNEL);
 	gpumon_tz_ids = kcalloc(GPUMON_MAX_ZONES, sizeof(*gpumon_tz_ids),
 				GFP_KERNEL);
 	gpumon_tz_rd = kcalloc(GPUMON_MAX_ZONES, sizeof(*gpumon_tz_rd),
 			       GFP_KERNEL);
-	if (!gpumon_tz_rx || !gpumon_tz_ids || !gpumon_tz_rd) {
+	if (!gpumon_tz_wq || !gpumon_tz_rx || !gpumon_tz_ids || !gpumon_tz_rd) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -893,24 +965,36 @@ int gpumon_thermal_init(const char *types)
 	ret = sock_create_kern(&init_net, PF_NETLINK, SOCK_RAW,
 			       NETLINK_GENERIC, &gpumon_tz_sock);
 	if (ret) {
+		mutex_lock(&gpumon_tz_lock);
 		gpumon_tz_set_state(GPUMON_SOURCE_ERROR,
 				    "cannot open a netlink socket: %d", ret);
-		pr_warn("thermal zones not sampled: %s\n", gpumon_tz_reason);
+		mutex_unlock(&gpumon_tz_lock);
+		pr_warn("thermal zones not sampled: cannot open a netlink socket: %d\n",
+			ret);
 		gpumon_tz_sock = NULL;
 		goto err_free;
 	}
 	gpumon_tz_sock->sk->sk_rcvtimeo = GPUMON_TZ_TIMEOUT;
 	gpumon_tz_sock->sk->sk_sndtimeo = GPUMON_TZ_TIMEOUT;
 
-	gpumon_tz_quiet = true;
-	gpumon_tz_running = true;
-	/* The first sweep now, so the zones are known when init returns. */
+	/*
+	 * The first sweep here, while nothing can queue the work (kicks
+	 * wait for "running"), so the zones are known when init returns.
+	 */
 	gpumon_tz_work_fn(&gpumon_tz_work.work);
+	mutex_lock(&gpumon_tz_lock);
 	if (gpumon_tz_state_val != GPUMON_SOURCE_ON)
 		pr_info("thermal zones not sampled: %s\n", gpumon_tz_reason);
+	gpumon_tz_running = true;
+	queue_delayed_work(gpumon_tz_wq, &gpumon_tz_work,
+			   msecs_to_jiffies(gpumon_tz_interval()));
+	mutex_unlock(&gpumon_tz_lock);
 	return 0;
 
 err_free:
+	if (gpumon_tz_wq)
+		destroy_workqueue(gpumon_tz_wq);
+	gpumon_tz_wq = NULL;
 	kfree(gpumon_tz_rd);
 	kfree(gpumon_tz_ids);
 	kfree(gpumon_tz_rx);
@@ -928,7 +1012,11 @@ void gpumon_thermal_exit(void)
 	mutex_lock(&gpumon_tz_lock);
 	gpumon_tz_running = false;
 	mutex_unlock(&gpumon_tz_lock);
-	cancel_delayed_work_sync(&gpumon_tz_work);
+	if (gpumon_tz_wq) {
+		cancel_delayed_work_sync(&gpumon_tz_work);
+		destroy_workqueue(gpumon_tz_wq);
+		gpumon_tz_wq = NULL;
+	}
 	if (gpumon_tz_sock)
 		sock_release(gpumon_tz_sock);
 	gpumon_tz_sock = NULL;
