@@ -113,6 +113,11 @@
 #define GPUMON_RAPL_DRAM_SERVER_ESU	16
 /* Largest inject_rapl write, bytes. */
 #define GPUMON_RAPL_INJECT_MAX	4096
+/*
+ * A power above this from one MSR reading is no power but a counter that
+ * started over (after a suspend, a package reset): a new base.
+ */
+#define GPUMON_RAPL_PLAUSIBLE_MW	(100U * 1000 * 1000)
 
 /* Slots of the two domains of a package. */
 enum {
@@ -313,12 +318,39 @@ static int gpumon_rapl_read_pkg(struct gpumon_rapl_pkg *p,
 	return ret;
 }
 
+/*
+ * Whether an MSR reading @elapsed_ns after the last one is taken: the
+ * counters update about once a millisecond, so a reading much closer to
+ * the last than the period (right after a period change, or after a late
+ * pass) would make a one-sample power of 0 or several times the truth.
+ * It is skipped, and the next reading covers its time and energy.
+ */
+static bool gpumon_rapl_reading_due(u64 elapsed_ns)
+{
+	u64 min_ns = (u64)READ_ONCE(gpumon_rapl_period_ms) * NSEC_PER_MSEC / 2;
+
+	return elapsed_ns >= max_t(u64, min_ns, NSEC_PER_MSEC);
+}
+
+/* Whether a reading is a believable power, else a counter reset. */
+static bool gpumon_rapl_plausible(const struct gpumon_rapl_acc *acc, u32 raw,
+				  u64 elapsed_ns)
+{
+	bool wrapped;
+	u64 uj;
+
+	uj = gpumon_rapl_counts_to_uj(gpumon_rapl_delta(acc->last, raw,
+							&wrapped), acc->esu);
+	return gpumon_rapl_mw(uj, elapsed_ns) <= GPUMON_RAPL_PLAUSIBLE_MW;
+}
+
 static void gpumon_rapl_sample_pkg(struct gpumon_rapl_pkg *p)
 {
 	struct gpumon_rapl_read r;
 	struct gpumon_rapl_dom *d;
 	unsigned int i;
 	bool ok;
+	u64 el;
 
 	ok = !gpumon_rapl_read_pkg(p, &r);
 	spin_lock(&gpumon_rapl_lock);
@@ -329,7 +361,13 @@ static void gpumon_rapl_sample_pkg(struct gpumon_rapl_pkg *p)
 			d->acc.primed = false;
 			continue;
 		}
-		gpumon_rapl_feed(d, (u32)r.val[i], r.ns - d->last_ns, r.ns);
+		el = r.ns - d->last_ns;
+		if (d->acc.primed && !gpumon_rapl_reading_due(el))
+			continue;
+		if (d->acc.primed &&
+		    !gpumon_rapl_plausible(&d->acc, (u32)r.val[i], el))
+			d->acc.primed = false;
+		gpumon_rapl_feed(d, (u32)r.val[i], el, r.ns);
 		d->last_ns = r.ns;
 	}
 	spin_unlock(&gpumon_rapl_lock);
