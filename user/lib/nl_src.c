@@ -474,7 +474,8 @@ static void set_rcvbuf(struct gpumon_nl *nl)
 }
 
 /**
- * gpumon_nl_open() - resolve the family, join its "events" group.
+ * gpumon_nl_open() - resolve the family, join its "events" group
+ * (only when @ops is given: without, the handle is for requests).
  * @out: the new handle, on success
  * @ops: notification callbacks, copied
  * @ctx: passed to the callbacks
@@ -518,9 +519,16 @@ int gpumon_nl_open(struct gpumon_nl **out, const struct gpumon_nl_ops *ops,
 	}
 
 	nl_socket_disable_seq_check(nl->ev);
-	err = nl_socket_add_membership(nl->ev, grp);
-	if (err < 0)
-		goto err_nlerr;
+	/*
+	 * Without ops the caller only makes requests: joining the group
+	 * would fill a socket nobody reads, and its overruns would count
+	 * in the module's drops (NETLINK_BROADCAST_ERROR, below).
+	 */
+	if (ops) {
+		err = nl_socket_add_membership(nl->ev, grp);
+		if (err < 0)
+			goto err_nlerr;
+	}
 	/* Optional: without it a vanished family shows only on a dump. */
 	ctrl_grp = genl_ctrl_resolve_grp(nl->ev, "nlctrl", "notify");
 	if (ctrl_grp >= 0)

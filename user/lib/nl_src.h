@@ -295,7 +295,8 @@ struct gpumon_nl_ops {
 struct gpumon_nl;
 
 /**
- * gpumon_nl_open() - resolve the family, join its "events" group.
+ * gpumon_nl_open() - resolve the family, join its "events" group
+ * (only when @ops is given: without, the handle is for requests).
  * Return: 0; -ENOENT when the family is not registered (module not
  * loaded); other -errno.
  */
