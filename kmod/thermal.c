@@ -922,6 +922,20 @@ int gpumon_thermal_inject(u32 id, bool clear, s32 temp_mc)
 	return ret;
 }
 
+/* The workqueue and buffers; the work is not queued any more. */
+static void gpumon_tz_free(void)
+{
+	if (gpumon_tz_wq)
+		destroy_workqueue(gpumon_tz_wq);
+	gpumon_tz_wq = NULL;
+	kfree(gpumon_tz_rd);
+	kfree(gpumon_tz_ids);
+	kfree(gpumon_tz_rx);
+	gpumon_tz_rd = NULL;
+	gpumon_tz_ids = NULL;
+	gpumon_tz_rx = NULL;
+}
+
 /**
  * gpumon_thermal_init() - start sampling thermal zones
  * @types: zone types to sample, comma-separated; NULL or "" for all
@@ -992,15 +1006,7 @@ int gpumon_thermal_init(const char *types)
 	return 0;
 
 err_free:
-	if (gpumon_tz_wq)
-		destroy_workqueue(gpumon_tz_wq);
-	gpumon_tz_wq = NULL;
-	kfree(gpumon_tz_rd);
-	kfree(gpumon_tz_ids);
-	kfree(gpumon_tz_rx);
-	gpumon_tz_rd = NULL;
-	gpumon_tz_ids = NULL;
-	gpumon_tz_rx = NULL;
+	gpumon_tz_free();
 	return ret;
 }
 
@@ -1012,18 +1018,10 @@ void gpumon_thermal_exit(void)
 	mutex_lock(&gpumon_tz_lock);
 	gpumon_tz_running = false;
 	mutex_unlock(&gpumon_tz_lock);
-	if (gpumon_tz_wq) {
+	if (gpumon_tz_wq)
 		cancel_delayed_work_sync(&gpumon_tz_work);
-		destroy_workqueue(gpumon_tz_wq);
-		gpumon_tz_wq = NULL;
-	}
 	if (gpumon_tz_sock)
 		sock_release(gpumon_tz_sock);
 	gpumon_tz_sock = NULL;
-	kfree(gpumon_tz_rd);
-	kfree(gpumon_tz_ids);
-	kfree(gpumon_tz_rx);
-	gpumon_tz_rd = NULL;
-	gpumon_tz_ids = NULL;
-	gpumon_tz_rx = NULL;
+	gpumon_tz_free();
 }
