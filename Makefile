@@ -5,7 +5,9 @@
 #   make            module (when kernel headers are there), BPF, user space
 #   make run        the main job (see README.md)
 #   make test       make check + make vmcheck
-#   make check      Check unit tests with ASan and UBSan
+#   make check      Check unit tests with ASan and UBSan, then make abi
+#   make abi        docs/netlink/gpumon.yaml against the kernel's YNL schema
+#                   and include/uapi/gpumon.h (tests/abi/check-ynl)
 #   make vmcheck    QEMU guests on Debian's 6.1 and 6.12 kernels
 #
 # Variables: KDIR (kernel build tree), BTF (BTF file for vmlinux.h),
@@ -143,6 +145,10 @@ vmdeps:
 
 check: deps
 	$(Q)$(MAKE) unit
+	$(Q)$(MAKE) abi
+
+abi:
+	$(Q)tests/abi/run
 
 unit: $(UNIT_BINS)
 	$(Q)scripts/run-unit $(UNIT_BINS)
@@ -161,7 +167,7 @@ clean:
 	rm -rf $(O)
 	$(Q)if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
-.PHONY: all user bpf module deps vmdeps check unit vmcheck test run clean bench
+.PHONY: all user bpf module deps vmdeps check unit abi vmcheck test run clean bench
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
