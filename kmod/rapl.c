@@ -501,14 +501,17 @@ static void gpumon_rapl_publish(u32 src)
 	smp_store_release(&gpumon_rapl_ready, true);
 }
 
-/* The packages with an online CPU, each with its first CPU. */
+/*
+ * The packages with an online CPU, each with its first CPU; under
+ * cpus_read_lock(), held on until they are probed so no CPU found here
+ * goes away before.
+ */
 static void gpumon_rapl_find_pkgs(void)
 {
 	unsigned int i;
 	int cpu;
 	u32 id;
 
-	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		id = topology_physical_package_id(cpu);
 		for (i = 0; i < gpumon_rapl_npkgs; i++)
@@ -525,7 +528,6 @@ static void gpumon_rapl_find_pkgs(void)
 		gpumon_rapl_pkgs[i].cpu = cpu;
 		gpumon_rapl_npkgs++;
 	}
-	cpus_read_unlock();
 }
 
 /**
@@ -570,6 +572,7 @@ int gpumon_rapl_init(void)
 		goto out_absent;
 	}
 
+	cpus_read_lock();
 	gpumon_rapl_find_pkgs();
 	for (i = 0; i < gpumon_rapl_npkgs; i++) {
 		struct gpumon_rapl_pkg *p = &gpumon_rapl_pkgs[i];
@@ -583,6 +586,7 @@ int gpumon_rapl_init(void)
 		}
 		ndoms += p->n;
 	}
+	cpus_read_unlock();
 	if (!ndoms) {
 		strscpy(gpumon_rapl_why, *why ? why : "no RAPL MSRs: no package",
 			sizeof(gpumon_rapl_why));
