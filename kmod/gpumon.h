@@ -261,6 +261,10 @@ struct gpumon_rapl_info {
 	u64 wraps;
 };
 
+/* main.c */
+int gpumon_param_uint(const char *val, unsigned int min, unsigned int max,
+		      unsigned int *out);
+
 /* devices.c */
 int gpumon_devs_init(const char *match);
 void gpumon_devs_exit(void);

@@ -52,13 +52,11 @@ static int gpumon_interval_param_set(const char *val,
 	unsigned int ms;
 	int ret;
 
-	ret = kstrtouint(val, 0, &ms);
-	if (ret)
-		return ret;
-	if (ms < GPUMON_INTERVAL_MIN_MS || ms > GPUMON_INTERVAL_MAX_MS)
-		return -ERANGE;
-	gpumon_link_set_interval(ms);
-	return 0;
+	ret = gpumon_param_uint(val, GPUMON_INTERVAL_MIN_MS,
+				GPUMON_INTERVAL_MAX_MS, &ms);
+	if (!ret)
+		gpumon_link_set_interval(ms);
+	return ret;
 }
 
 static const struct kernel_param_ops gpumon_interval_param_ops = {

@@ -20,6 +20,30 @@ module_param(match, charp, 0444);
 MODULE_PARM_DESC(match,
 		 "Extra endpoints to watch besides NVIDIA GPUs and NVSwitches: comma-separated items, each VVVV:DDDD (vendor:device, hex), VVVV:* (any device of a vendor), class=0xCCCCCC (24-bit class code), class=0xCCCC (base class and subclass) or DDDD:BB:DD.F (PCI address, hex); e.g. match=1af4:1041,class=0x020000,0000:03:00.0");
 
+/**
+ * gpumon_param_uint() - parse a numeric module parameter within bounds
+ * @val: the text written to the parameter
+ * @min: lowest value accepted
+ * @max: highest value accepted
+ * @out: the value, set only on success
+ *
+ * Return: 0, -EINVAL (not a number) or -ERANGE (out of bounds).
+ */
+int gpumon_param_uint(const char *val, unsigned int min, unsigned int max,
+		      unsigned int *out)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
 static char *thermal_types;
 module_param(thermal_types, charp, 0444);
 MODULE_PARM_DESC(thermal_types,

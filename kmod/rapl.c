@@ -203,13 +203,11 @@ static int gpumon_rapl_period_param_set(const char *val,
 	unsigned int ms;
 	int ret;
 
-	ret = kstrtouint(val, 0, &ms);
-	if (ret)
-		return ret;
-	if (ms < GPUMON_RAPL_PERIOD_MIN_MS || ms > GPUMON_RAPL_PERIOD_MAX_MS)
-		return -ERANGE;
-	gpumon_rapl_set_period(ms);
-	return 0;
+	ret = gpumon_param_uint(val, GPUMON_RAPL_PERIOD_MIN_MS,
+				GPUMON_RAPL_PERIOD_MAX_MS, &ms);
+	if (!ret)
+		gpumon_rapl_set_period(ms);
+	return ret;
 }
 
 static const struct kernel_param_ops gpumon_rapl_period_param_ops = {

@@ -145,16 +145,13 @@ static DECLARE_DELAYED_WORK(gpumon_tz_work, gpumon_tz_work_fn);
 
 static int gpumon_hyst_param_set(const char *val, const struct kernel_param *kp)
 {
-	u32 mc;
+	unsigned int mc;
 	int ret;
 
-	ret = kstrtou32(val, 0, &mc);
-	if (ret)
-		return ret;
-	if (mc > GPUMON_THERMAL_HYST_MAX_MC)
-		return -ERANGE;
-	gpumon_thermal_set_hyst(mc);
-	return 0;
+	ret = gpumon_param_uint(val, 0, GPUMON_THERMAL_HYST_MAX_MC, &mc);
+	if (!ret)
+		gpumon_thermal_set_hyst(mc);
+	return ret;
 }
 
 static const struct kernel_param_ops gpumon_hyst_param_ops = {

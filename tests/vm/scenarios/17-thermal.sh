@@ -18,7 +18,14 @@ fi
 zid=${tz##*thermal_zone}
 tz_set 40
 mod_unload
+check "thermal_hyst_mc=20001 (above 20000) is refused at load" eval '! mod_load thermal_hyst_mc=20001 2>/dev/null'
+check "a malformed thermal_types loads, says so, and samples all zones" \
+	mod_load 'thermal_types=acpi,,tz'
+check "the kernel log names the bad value" eval 'dmesg | grep -q "thermal_types=acpi,,tz: malformed, sampling all zones"'
+check "and the zone is sampled" eval 'nl-test -d 7 | grep -q " 32=.acpitz."'
+mod_unload
 check "gpumon.ko loads (interval 100 ms)" mod_load interval_ms=100
+is "thermal_hyst_mc parameter: 2000 by default" "$(cat /sys/module/gpumon/parameters/thermal_hyst_mc)" 2000
 gpumon dev --watch --json >/tmp/tw.out 2>&1 &
 watcher=$!
 check "gpumon dev --watch starts" wait_for 10 grep -q watching /tmp/tw.out
