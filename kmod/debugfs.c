@@ -226,8 +226,8 @@ static ssize_t gpumon_inject_thermal_write(struct file *file,
 					   const char __user *ubuf,
 					   size_t count, loff_t *ppos)
 {
+	int ret = -EINVAL, n = 0;
 	char word[16];
-	int ret = -EINVAL;
 	s32 temp;
 	char *buf;
 	u32 id;
@@ -235,7 +235,8 @@ static ssize_t gpumon_inject_thermal_write(struct file *file,
 	buf = gpumon_cmd_get(ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	if (sscanf(buf, "%u %15s", &id, word) != 2)
+	/* Exactly two words: "0 95 C" is refused, not read as 95 mC. */
+	if (sscanf(buf, "%u %15s %n", &id, word, &n) != 2 || buf[n])
 		goto out_free_buf;
 	if (!strcmp(word, "clear"))
 		ret = gpumon_thermal_inject(id, true, 0);

@@ -303,7 +303,7 @@ void gpumon_link_sample(struct gpumon_dev *gdev);
 void gpumon_link_stats(u64 *samples, u64 *ns);
 
 /* thermal.c */
-int gpumon_thermal_init(const char *types);
+int gpumon_thermal_init(void);
 void gpumon_thermal_exit(void);
 void gpumon_thermal_kick(void);
 int gpumon_thermal_types_check(const char *types,

@@ -44,10 +44,6 @@ int gpumon_param_uint(const char *val, unsigned int min, unsigned int max,
 	return 0;
 }
 
-static char *thermal_types;
-module_param(thermal_types, charp, 0444);
-MODULE_PARM_DESC(thermal_types,
-		 "Thermal zones to sample, by type, comma-separated (e.g. thermal_types=x86_pkg_temp,acpitz); default all");
 
 static int __init gpumon_init(void)
 {
@@ -64,7 +60,7 @@ static int __init gpumon_init(void)
 	gpumon_link_init();
 	gpumon_debugfs_init();
 	/* Both report, and carry on, when what they read is absent. */
-	gpumon_thermal_init(thermal_types);
+	gpumon_thermal_init();
 	gpumon_rapl_init();
 
 	ret = gpumon_aer_init();

@@ -137,6 +137,8 @@ static void *gpumon_tz_rx;
 static struct gpumon_tz_id *gpumon_tz_ids;
 static struct gpumon_tz_read *gpumon_tz_rd;
 static char gpumon_tz_sel[GPUMON_THERMAL_TYPES_LEN];	/* copy for a sweep */
+static char gpumon_tz_unmatched[GPUMON_THERMAL_TYPES_LEN]; /* types of none */
+static char gpumon_tz_warned[GPUMON_THERMAL_TYPES_LEN];	/* said for this */
 static unsigned long gpumon_tz_resolve_at;	/* jiffies; 0: now */
 static struct workqueue_struct *gpumon_tz_wq;
 
@@ -153,6 +155,48 @@ static int gpumon_hyst_param_set(const char *val, const struct kernel_param *kp)
 		gpumon_thermal_set_hyst(mc);
 	return ret;
 }
+
+/*
+ * thermal_types: checked when written (a malformed list fails the load,
+ * naming the value); read back, the list in force, also after a
+ * netlink change.
+ */
+static int gpumon_types_param_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	char buf[GPUMON_THERMAL_TYPES_LEN];
+
+	/* Tolerate the newline of echo into the sysfs file. */
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		return -EINVAL;
+	strim(buf);
+	if (gpumon_thermal_types_check(buf, NULL))
+		return -EINVAL;
+	mutex_lock(&gpumon_tz_lock);
+	strscpy(gpumon_tz_types, buf, sizeof(gpumon_tz_types));
+	gpumon_tz_quiet = true;
+	mutex_unlock(&gpumon_tz_lock);
+	return 0;
+}
+
+static int gpumon_types_param_get(char *buffer, const struct kernel_param *kp)
+{
+	int n;
+
+	mutex_lock(&gpumon_tz_lock);
+	n = scnprintf(buffer, PAGE_SIZE, "%s\n", gpumon_tz_types);
+	mutex_unlock(&gpumon_tz_lock);
+	return n;
+}
+
+static const struct kernel_param_ops gpumon_types_param_ops = {
+	.set	= gpumon_types_param_set,
+	.get	= gpumon_types_param_get,
+};
+
+module_param_cb(thermal_types, &gpumon_types_param_ops, NULL, 0444);
+MODULE_PARM_DESC(thermal_types,
+		 "Thermal zones to sample, by type, comma-separated (e.g. thermal_types=x86_pkg_temp,acpitz); default all. A malformed list fails the load; CONFIG_SET changes it later");
 
 static const struct kernel_param_ops gpumon_hyst_param_ops = {
 	.set	= gpumon_hyst_param_set,
@@ -597,6 +641,36 @@ static __printf(2, 3) void gpumon_tz_set_state(u32 state, const char *fmt,
 	va_end(args);
 }
 
+/*
+ * The selected types no zone of the @n listed has, comma-separated,
+ * into gpumon_tz_unmatched (a typo in thermal_types shows there).
+ */
+static void gpumon_tz_find_unmatched(unsigned int n)
+{
+	char *out = gpumon_tz_unmatched, *end = out + sizeof(gpumon_tz_unmatched);
+	const char *p = gpumon_tz_sel, *q;
+	unsigned int i;
+	size_t len;
+
+	*out = '\0';
+	while (*p) {
+		q = strchrnul(p, ',');
+		len = q - p;
+		for (i = 0; i < n; i++)
+			if (strlen(gpumon_tz_ids[i].type) == len &&
+			    !strncmp(gpumon_tz_ids[i].type, p, len))
+				break;
+		if (i == n && out + len + 2 < end) {
+			if (out != gpumon_tz_unmatched)
+				*out++ = ',';
+			memcpy(out, p, len);
+			out += len;
+			*out = '\0';
+		}
+		p = *q ? q + 1 : q;
+	}
+}
+
 /* Look the family up, unless the kernel had none a moment ago. */
 static int gpumon_tz_family_get(void)
 {
@@ -660,6 +734,7 @@ static int gpumon_tz_sweep(void)
 	/* Read outside the lock: the thermal family needs genl_mutex. */
 	for (i = 0; i < list.n; i++)
 		gpumon_tz_read_zone(gpumon_tz_ids[i].id, &gpumon_tz_rd[i]);
+	gpumon_tz_find_unmatched(list.n);
 
 	mutex_lock(&gpumon_tz_lock);
 	/* A selection changed meanwhile is applied by the next sweep. */
@@ -695,10 +770,18 @@ static int gpumon_tz_sweep(void)
 				gpumon_tz[i--] = gpumon_tz[--gpumon_ntz];
 		}
 	}
-	gpumon_tz_set_state(GPUMON_SOURCE_ON, "%u of %u zones%s%s%s",
+	gpumon_tz_set_state(GPUMON_SOURCE_ON, "%u of %u zones%s%s%s%s%s",
 			    sampled, list.total,
 			    *gpumon_tz_sel ? " (types " : "",
-			    gpumon_tz_sel, *gpumon_tz_sel ? ")" : "");
+			    gpumon_tz_sel, *gpumon_tz_sel ? ")" : "",
+			    *gpumon_tz_unmatched ? "; no zone of type " : "",
+			    gpumon_tz_unmatched);
+	if (*gpumon_tz_unmatched && strcmp(gpumon_tz_warned, gpumon_tz_sel)) {
+		pr_warn("thermal_types %s: no zone of type %s\n",
+			gpumon_tz_sel, gpumon_tz_unmatched);
+		strscpy(gpumon_tz_warned, gpumon_tz_sel,
+			sizeof(gpumon_tz_warned));
+	}
 	if (list.skipped || full)
 		pr_warn_once("more than %d thermal zones selected: %u not sampled\n",
 			     GPUMON_MAX_ZONES, list.skipped + full);
@@ -935,15 +1018,15 @@ static void gpumon_tz_free(void)
 
 /**
  * gpumon_thermal_init() - start sampling thermal zones
- * @types: zone types to sample, comma-separated; NULL or "" for all
  *
- * A kernel without thermal netlink is reported (THERMAL_STATE) and the
- * rest of the module runs on; so does a malformed @types (then all
- * zones are sampled).  Zones present now raise no ZONE_ADDED events.
+ * The zone types are those of the thermal_types parameter (all by
+ * default).  A kernel without thermal netlink is reported
+ * (THERMAL_STATE) and the rest of the module runs on.  Zones present
+ * now raise no ZONE_ADDED events.
  *
  * Return: 0, or -ENOMEM.
  */
-int gpumon_thermal_init(const char *types)
+int gpumon_thermal_init(void)
 {
 	int ret;
 
@@ -954,11 +1037,6 @@ int gpumon_thermal_init(const char *types)
 	BUILD_BUG_ON(GPUMON_TRIP_CRITICAL - (int)THERMAL_TRIP_CRITICAL);
 
 	mutex_lock(&gpumon_tz_lock);
-	if (types && gpumon_thermal_types_check(types, NULL))
-		pr_err("thermal_types=%s: malformed, sampling all zones\n",
-		       types);
-	else if (types)
-		strscpy(gpumon_tz_types, types, sizeof(gpumon_tz_types));
 	gpumon_tz_quiet = true;
 	mutex_unlock(&gpumon_tz_lock);
 

@@ -19,10 +19,13 @@ zid=${tz##*thermal_zone}
 tz_set 40
 mod_unload
 check "thermal_hyst_mc=20001 (above 20000) is refused at load" eval '! mod_load thermal_hyst_mc=20001 2>/dev/null'
-check "a malformed thermal_types loads, says so, and samples all zones" \
-	mod_load 'thermal_types=acpi,,tz'
-check "the kernel log names the bad value" eval 'dmesg | grep -q "thermal_types=acpi,,tz: malformed, sampling all zones"'
-check "and the zone is sampled" eval 'nl-test -d 7 | grep -q " 32=.acpitz."'
+check "a malformed thermal_types fails the load" eval "! mod_load 'thermal_types=acpi,,tz' 2>/dev/null"
+check "the kernel log names the parameter and the value" \
+	eval 'dmesg | grep "invalid for parameter" | grep -q "acpi,,tz.*thermal_types"'
+check "thermal_types naming no zone loads" mod_load thermal_types=nosuchzone
+check "STATS_GET says which type has no zone" \
+	eval 'nl-test 6 | grep -q "48=.sampling 0 of 1 zones (types nosuchzone); no zone of type nosuchzone"'
+check "so does the kernel log" eval 'dmesg | grep -q "thermal_types nosuchzone: no zone of type nosuchzone"'
 mod_unload
 check "gpumon.ko loads (interval 100 ms)" mod_load interval_ms=100
 is "thermal_hyst_mc parameter: 2000 by default" "$(cat /sys/module/gpumon/parameters/thermal_hyst_mc)" 2000
@@ -105,6 +108,8 @@ check "CONFIG_SET thermal_types x86_pkg_temp" nl-test 4 45=str:x86_pkg_temp
 check "the acpitz zone is no longer listed" wait_for 10 eval '! zone_dump'
 check "CONFIG_SET thermal_types acpitz" nl-test 4 45=str:acpitz
 check "it is listed again" wait_for 10 zone_dump
+is "the thermal_types parameter shows the list in force" \
+	"$(cat /sys/module/gpumon/parameters/thermal_types)" acpitz
 o=$(nl-test 4 45=str:acpi,,tz 2>&1)
 diag "$o"
 check "a malformed type list is refused with a message" eval 'echo "$o" | grep -q "error=-22 .*msg=.thermal type list"'
@@ -117,6 +122,8 @@ check "injected 120 C asserts the trip" eval 'zone_dump | grep -q "4=90000 5=500
 echo "$zid clear" >/sys/kernel/debug/gpumon/inject_thermal
 check "clearing the injection reads the real 40 C again: cleared" \
 	eval 'zone_dump | grep -q "4=90000 5=5000 6=0 7=1"'
+check "inject_thermal refuses a third word (\"0 95 C\")" \
+	eval "! echo '$zid 95 C' >/sys/kernel/debug/gpumon/inject_thermal"
 check "inject_thermal refuses an unknown zone" \
 	eval '! echo "999 50000" >/sys/kernel/debug/gpumon/inject_thermal'
 
