@@ -346,14 +346,17 @@ static int nl_sensors(struct gpumond *d)
 	       gpumon_nl_dump_power(d->nl, dump_rapl, b);
 	sret = pret == -ENOENT ? pret : gpumon_nl_stats(d->nl, &b->stats);
 	pthread_mutex_lock(&d->m.lock);
+	first = d->m.next_seq;
 	if (!tret || tret == -EOPNOTSUPP)
 		gpumon_model_module_thermal(&d->m, b->zones, b->nzones);
 	if (!pret || pret == -EOPNOTSUPP)
 		gpumon_model_module_power(&d->m, b->rapl, b->nrapl);
-	first = d->m.next_seq;
 	if (!sret)
 		gpumon_model_module_stats(&d->m, &b->stats);
-	/* the thermal and RAPL source changes, one line each */
+	/*
+	 * Trips found asserted (or cleared) by the dump that no event told,
+	 * and the thermal and RAPL source changes: one line each.
+	 */
 	for (; first < d->m.next_seq; first++)
 		alert(d, gpumon_model_event_at(&d->m, first));
 	pthread_mutex_unlock(&d->m.lock);

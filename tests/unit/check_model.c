@@ -388,7 +388,14 @@ START_TEST(test_module_thermal_merge)
 	ck_assert_uint_eq(m.tzones[0].updates, 1);	/* BPF's count kept */
 	ck_assert_int_eq(m.tzones[0].temp_mc, 45000);	/* module's sample */
 	ck_assert_str_eq(m.tzones[1].type, "x86_pkg_temp");
-	ck_assert_uint_eq(m.next_seq, seq);		/* no events */
+	/* zone 5's trip was asserted before gpumond knew: one event */
+	ck_assert_uint_eq(m.next_seq, seq + 1);
+	ck_assert_str_eq(gpumon_model_event_at(&m, seq)->kind, "thermal-trip");
+	ck_assert_int_eq(gpumon_model_event_at(&m, seq)->severity, LOG_WARNING);
+	ck_assert_ptr_nonnull(strstr(gpumon_model_event_at(&m, seq)->fields,
+				     "zone=5 type=x86_pkg_temp trip=1 trip_type=passive state=asserted temp_mc=71500"));
+	gpumon_model_module_thermal(&m, z, 2);		/* told once */
+	ck_assert_uint_eq(m.next_seq, seq + 1);
 	h = gpumon_model_hottest(&m);
 	ck_assert_ptr_nonnull(h);
 	ck_assert_int_eq(h->id, 5);
@@ -492,6 +499,8 @@ START_TEST(test_alert_thermal_trip_levels)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ev = trip_ev(cases[i].kind, cases[i].type);
+		/* one trip each; the clearing is of the first one */
+		ev.trip = cases[i].kind == GPUMON_EVENT_THERMAL_TRIP ? 1 + i : 1;
 		e = gpumon_model_module_thermal_event(&m, &ev);
 		ck_assert_ptr_nonnull(e);
 		ck_assert_int_eq(e->severity, cases[i].level);
@@ -506,6 +515,76 @@ START_TEST(test_alert_thermal_trip_levels)
 	ck_assert_ptr_nonnull(strstr(lines[4], " trip_type=unknown "));
 	ck_assert_str_eq(lines[5],
 			 "INFO kind=thermal-trip zone=2 type=acpitz trip=1 trip_type=critical state=cleared temp_mc=61500 trip_temp_mc=60000 hyst_mc=2000 msg=\"thermal zone acpitz back below its critical trip point 1: 61.5 C (clears below 58.0 C)\"");
+}
+END_TEST
+
+/*
+ * Syslog hears of an assertion once, whoever tells first: the dump or
+ * the event; the module reporting it again (reload) changes nothing.
+ */
+START_TEST(test_trip_told_once)
+{
+	struct gpumon_nl_tzone z = zone(2, "acpitz", 65000);
+	struct gpumon_nl_event ev = trip_ev(GPUMON_EVENT_THERMAL_TRIP,
+					    GPUMON_TRIP_PASSIVE);
+	uint64_t seq = m.next_seq;
+
+	ck_assert_ptr_nonnull(gpumon_model_module_thermal_event(&m, &ev));
+	z.trips[0].asserted = true;
+	gpumon_model_module_thermal(&m, &z, 1);		/* dump agrees */
+	ck_assert_ptr_null(gpumon_model_module_thermal_event(&m, &ev));
+	ck_assert_uint_eq(m.next_seq, seq + 1);
+	/* the clearing event was lost: the dump tells it */
+	z.trips[0].asserted = false;
+	gpumon_model_module_thermal(&m, &z, 1);
+	ck_assert_uint_eq(m.next_seq, seq + 2);
+	ck_assert_int_eq(gpumon_model_event_at(&m, seq + 1)->severity, LOG_INFO);
+	ck_assert_ptr_nonnull(strstr(gpumon_model_event_at(&m, seq + 1)->fields,
+				     "state=cleared"));
+	ev.kind = GPUMON_EVENT_THERMAL_TRIP_CLEARED;	/* late: nothing */
+	ck_assert_ptr_null(gpumon_model_module_thermal_event(&m, &ev));
+}
+END_TEST
+
+/*
+ * After the module goes, BPF takes over alerting: not for a trip the
+ * module reported and that stayed asserted, in the module's shape.
+ */
+START_TEST(test_bpf_after_module_no_realert)
+{
+	struct gpumon_nl_stats st = {
+		.valid = GPUMON_NL_ST_THERMAL,
+		.thermal_state = GPUMON_SOURCE_ON,
+	};
+	struct gpumon_nl_event ev = trip_ev(GPUMON_EVENT_THERMAL_TRIP,
+					    GPUMON_TRIP_HOT);
+	struct gpumon_thermal_rec r = {
+		.kind = GPUMON_THERMAL_TRIP, .zone_id = 2, .trip = 1,
+		.trip_type = GPUMON_TRIP_HOT, .time_mono_ns = 1000000000ULL,
+	};
+	struct gpumon_thermal_rec t = {
+		.kind = GPUMON_THERMAL_TEMP, .zone_id = 2, .temp_mc = 95000,
+	};
+	struct gpumon_event *e;
+
+	snprintf(r.name, sizeof(r.name), "acpitz");
+	snprintf(t.name, sizeof(t.name), "acpitz");
+	gpumon_model_module_stats(&m, &st);
+	ck_assert_ptr_nonnull(gpumon_model_module_thermal_event(&m, &ev));
+	ck_assert_ptr_null(gpumon_model_thermal(&m, &r));	/* module on */
+	gpumon_model_source(&m, GPUMON_SRC_NETLINK, false, "unloaded");
+	r.time_mono_ns += 1000000000ULL;
+	ck_assert_ptr_null(gpumon_model_thermal(&m, &r));	/* still the same */
+	/* quiet for 30 s, then back: a new assertion, shaped as the module's */
+	gpumon_model_thermal(&m, &t);
+	r.time_mono_ns += GPUMON_TRIP_QUIET_NS;
+	e = gpumon_model_thermal(&m, &r);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->severity, LOG_ERR);
+	ck_assert_str_eq(e->fields,
+			 "zone=2 type=acpitz trip=1 trip_type=hot state=asserted temp_mc=95000");
+	ck_assert_str_eq(e->message,
+			 "thermal zone acpitz reached its hot trip point 1: 95.0 C");
 }
 END_TEST
 
@@ -595,6 +674,8 @@ static Suite *model_suite(void)
 	tcase_add_checked_fixture(tt, setup, teardown);
 	tcase_add_test(tt, test_module_thermal_merge);
 	tcase_add_test(tt, test_bpf_trip_level_not_flood);
+	tcase_add_test(tt, test_trip_told_once);
+	tcase_add_test(tt, test_bpf_after_module_no_realert);
 	tcase_add_test(tt, test_module_cpu_power);
 	tcase_add_test(tt, test_thermal_event_marks_trip);
 	tcase_add_test(tt, test_module_stats_source_events);

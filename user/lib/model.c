@@ -523,6 +523,26 @@ static struct gpumon_tzone *tzone(struct gpumon_model *m, int id,
 	return z;
 }
 
+static void mc_str(char *buf, size_t len, int mc);
+
+/* Syslog level of an asserted trip, by type; cleared ones are LOG_INFO. */
+static int trip_level(unsigned int type)
+{
+	static const int level[] = {
+		[GPUMON_TRIP_ACTIVE] = LOG_NOTICE,
+		[GPUMON_TRIP_PASSIVE] = LOG_WARNING,
+		[GPUMON_TRIP_HOT] = LOG_ERR,
+		[GPUMON_TRIP_CRITICAL] = LOG_CRIT,
+	};
+
+	return type <= GPUMON_TRIP_MAX ? level[type] : LOG_NOTICE;
+}
+
+static uint32_t trip_bit(unsigned int trip)
+{
+	return trip < 32 ? 1u << trip : 0;
+}
+
 static const char *trip_type_name(unsigned int t)
 {
 	static const char *const names[] = {
@@ -537,35 +557,41 @@ static const char *trip_type_name(unsigned int t)
  * at or above a trip (drivers/thermal/thermal_core.c
  * handle_critical_trips(), gov_step_wise.c): a level, not a crossing.
  * While gpumon.ko samples the zones, its crossings (with hysteresis) are
- * the alerts and these records are only counted; without it, a trip
- * alerts when it was not seen for GPUMON_TRIP_QUIET_NS.
+ * the alerts and these records are only counted (and their time kept);
+ * without it, a trip alerts when it was not seen for
+ * GPUMON_TRIP_QUIET_NS, but not the first record after the module went
+ * of a trip the module had already reported asserted.
  */
 static bool trip_record_alerts(struct gpumon_model *m, struct gpumon_tzone *z,
 			       const struct gpumon_thermal_rec *rec)
 {
 	uint64_t last;
+	bool quiet;
 
+	if (!z || rec->trip >= GPUMON_NL_MAX_TRIPS)
+		return !((m->kstats.valid & GPUMON_NL_ST_THERMAL) &&
+			 m->kstats.thermal_state == GPUMON_SOURCE_ON);
+	last = z->trip_seen_ns[rec->trip];
+	z->trip_seen_ns[rec->trip] = rec->time_mono_ns;
 	if ((m->kstats.valid & GPUMON_NL_ST_THERMAL) &&
 	    m->kstats.thermal_state == GPUMON_SOURCE_ON)
 		return false;
-	if (!z || rec->trip >= GPUMON_NL_MAX_TRIPS)
-		return true;
-	last = z->trip_seen_ns[rec->trip];
-	z->trip_seen_ns[rec->trip] = rec->time_mono_ns;
-	return !last || rec->time_mono_ns - last >= GPUMON_TRIP_QUIET_NS;
+	quiet = !last || rec->time_mono_ns - last >= GPUMON_TRIP_QUIET_NS;
+	if (!quiet || (!last && (z->trip_alerted & trip_bit(rec->trip))))
+		return false;
+	z->trip_alerted |= trip_bit(rec->trip);
+	return true;
 }
 
 struct gpumon_event *gpumon_model_thermal(struct gpumon_model *m,
 					  const struct gpumon_thermal_rec *rec)
 {
-	static const int trip_level[] = {
-		LOG_NOTICE, LOG_WARNING, LOG_CRIT, LOG_CRIT,
-	};
 	struct gpumon_event ev = {
 		.source = GPUMON_SRC_BPF,
 		.time_mono_ns = rec->time_mono_ns,
 	};
 	struct gpumon_tzone *z = NULL;
+	char t[16];
 
 	m->src[GPUMON_SRC_BPF].events++;
 	if (rec->kind != GPUMON_THERMAL_CDEV)
@@ -586,16 +612,27 @@ struct gpumon_event *gpumon_model_thermal(struct gpumon_model *m,
 		}
 		if (!trip_record_alerts(m, z, rec))
 			return NULL;
-		ev.severity = rec->trip_type < 4 ?
-			      trip_level[rec->trip_type] : LOG_WARNING;
+		/* The module's shape and levels, with what BPF knows. */
+		ev.severity = trip_level(rec->trip_type);
 		snprintf(ev.kind, sizeof(ev.kind), "thermal-trip");
-		snprintf(ev.fields, sizeof(ev.fields),
-			 "zone=%d type=%s trip=%u trip_type=%s", rec->zone_id,
-			 rec->name, rec->trip, trip_type_name(rec->trip_type));
+		if (z && z->temp_valid)
+			mc_str(t, sizeof(t), z->temp_mc);
+		else
+			snprintf(t, sizeof(t), "?");
+		if (z && z->temp_valid)
+			snprintf(ev.fields, sizeof(ev.fields),
+				 "zone=%d type=%s trip=%u trip_type=%s state=asserted temp_mc=%d",
+				 rec->zone_id, rec->name, rec->trip,
+				 trip_type_name(rec->trip_type), z->temp_mc);
+		else
+			snprintf(ev.fields, sizeof(ev.fields),
+				 "zone=%d type=%s trip=%u trip_type=%s state=asserted",
+				 rec->zone_id, rec->name, rec->trip,
+				 trip_type_name(rec->trip_type));
 		snprintf(ev.message, sizeof(ev.message),
-			 "thermal zone %d (%s) crossed its %s trip point %u",
-			 rec->zone_id, rec->name,
-			 trip_type_name(rec->trip_type), rec->trip);
+			 "thermal zone %s reached its %s trip point %u: %s C",
+			 rec->name, trip_type_name(rec->trip_type), rec->trip,
+			 t);
 		break;
 	case GPUMON_THERMAL_CDEV:
 		ev.severity = rec->cdev_state ? LOG_NOTICE : LOG_INFO;
@@ -610,6 +647,56 @@ struct gpumon_event *gpumon_model_thermal(struct gpumon_model *m,
 		return NULL;
 	}
 	return gpumon_model_add_event(m, &ev);
+}
+
+/*
+ * A trip the dump shows asserted (or cleared) that syslog was not told
+ * of: asserted before gpumond started, or its event was lost.  It is
+ * reported as the module's event would have been.
+ */
+static void dump_trip_alerts(struct gpumon_model *m, struct gpumon_tzone *z)
+{
+	const struct gpumon_nl_tzone *mz = &z->mod;
+	struct gpumon_nl_event ne;
+	bool asserted;
+
+	if (mz->state != GPUMON_STATE_PRESENT)
+		return;
+	for (unsigned int i = 0; i < mz->ntrips; i++) {
+		const struct gpumon_nl_trip *t = &mz->trips[i];
+
+		if (!(t->valid & GPUMON_NL_TRIP_ASSERTED) || !trip_bit(t->id))
+			continue;
+		asserted = t->asserted;
+		if (!!(z->trip_alerted & trip_bit(t->id)) == asserted)
+			continue;
+		memset(&ne, 0, sizeof(ne));
+		ne.kind = asserted ? GPUMON_EVENT_THERMAL_TRIP :
+				     GPUMON_EVENT_THERMAL_TRIP_CLEARED;
+		ne.time_mono_ns = gpumon_now_ns(CLOCK_MONOTONIC);
+		ne.time_real_ns = gpumon_now_ns(CLOCK_REALTIME);
+		snprintf(ne.zone, sizeof(ne.zone), "%s", z->type);
+		ne.zone_id = (uint32_t)z->id;
+		ne.trip = t->id;
+		ne.valid = GPUMON_NL_EV_ZONE_ID | GPUMON_NL_EV_TRIP;
+		if (mz->valid & GPUMON_NL_TZ_TEMP) {
+			ne.temp_mc = mz->temp_mc;
+			ne.valid |= GPUMON_NL_EV_TEMP;
+		}
+		if (t->valid & GPUMON_NL_TRIP_TYPE) {
+			ne.trip_type = t->type;
+			ne.valid |= GPUMON_NL_EV_TRIP_TYPE;
+		}
+		if (t->valid & GPUMON_NL_TRIP_TEMP) {
+			ne.trip_temp_mc = t->temp_mc;
+			ne.valid |= GPUMON_NL_EV_TRIP_TEMP;
+		}
+		if (t->valid & GPUMON_NL_TRIP_HYST) {
+			ne.trip_hyst_mc = t->hyst_mc;
+			ne.valid |= GPUMON_NL_EV_TRIP_HYST;
+		}
+		gpumon_model_module_thermal_event(m, &ne);
+	}
 }
 
 void gpumon_model_module_thermal(struct gpumon_model *m,
@@ -631,6 +718,7 @@ void gpumon_model_module_thermal(struct gpumon_model *m,
 			z->temp_valid = true;
 			z->temp_mc = zones[i].temp_mc;
 		}
+		dump_trip_alerts(m, z);
 	}
 }
 
@@ -732,12 +820,6 @@ static void trip_event_text(struct gpumon_event *ev,
 struct gpumon_event *gpumon_model_module_thermal_event(struct gpumon_model *m,
 						       const struct gpumon_nl_event *ne)
 {
-	static const int trip_level[] = {
-		[GPUMON_TRIP_ACTIVE] = LOG_NOTICE,
-		[GPUMON_TRIP_PASSIVE] = LOG_WARNING,
-		[GPUMON_TRIP_HOT] = LOG_ERR,
-		[GPUMON_TRIP_CRITICAL] = LOG_CRIT,
-	};
 	struct gpumon_event ev = {
 		.source = GPUMON_SRC_NETLINK,
 		.time_mono_ns = ne->time_mono_ns,
@@ -779,11 +861,24 @@ struct gpumon_event *gpumon_model_module_thermal_event(struct gpumon_model *m,
 			z->mod.trips[i].asserted = asserted;
 			z->mod.trips[i].valid |= GPUMON_NL_TRIP_ASSERTED;
 		}
+	/*
+	 * Syslog hears of each assertion and clearing once: a dump may
+	 * have told it first (gpumond started with the trip asserted), or
+	 * the module reports a trip again when it samples the zone anew
+	 * (reload, zone selected again).
+	 */
+	if (z && (ne->valid & GPUMON_NL_EV_TRIP) && trip_bit(ne->trip)) {
+		if (!!(z->trip_alerted & trip_bit(ne->trip)) == asserted)
+			return NULL;
+		if (asserted)
+			z->trip_alerted |= trip_bit(ne->trip);
+		else
+			z->trip_alerted &= ~trip_bit(ne->trip);
+	}
 	if (!asserted)
 		ev.severity = LOG_INFO;
-	else if ((ne->valid & GPUMON_NL_EV_TRIP_TYPE) &&
-		 ne->trip_type <= GPUMON_TRIP_MAX)
-		ev.severity = trip_level[ne->trip_type];
+	else if (ne->valid & GPUMON_NL_EV_TRIP_TYPE)
+		ev.severity = trip_level(ne->trip_type);
 	else
 		ev.severity = LOG_NOTICE;
 	snprintf(ev.kind, sizeof(ev.kind), "thermal-trip");

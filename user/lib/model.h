@@ -167,6 +167,7 @@ struct gpumon_tzone {
 	unsigned int last_trip;
 	unsigned int last_trip_type;
 	uint64_t trip_seen_ns[GPUMON_NL_MAX_TRIPS];
+	uint32_t trip_alerted;	/* per trip id < 32: syslog was told it is asserted */
 	bool in_module;
 	struct gpumon_nl_tzone mod;
 };
