@@ -156,6 +156,20 @@ tz=$(tz_path)
 zid=${tz##*thermal_zone}
 check "the zone is sampled again, present, counts new" \
 	wait_for 10 eval 'zone_dump | grep " 20=0 " | grep -q "33=40000 .*4=90000 5=5000 6=0 7=0"'
+# gpumond (re)started while a trip is asserted: it says so once.
+gpumond_stop
+tz_set 95
+check "heated with gpumond stopped: the module asserts the hot trip" \
+	wait_for 10 eval 'zone_dump | grep -q "4=90000 5=5000 6=1"'
+n0=$(grep -c 'gpumond.*type=acpitz.*trip_type=hot state=asserted' /var/log/messages)
+if gpumond_start; then pass "gpumond starts again"; else fail "gpumond starts again"; fi
+check "syslog: the hot trip found asserted at start" \
+	wait_for 10 eval 'test "$(grep -c "gpumond.*type=acpitz.*trip_type=hot state=asserted temp_mc=95000" /var/log/messages)" -gt 0'
+sleep 3
+is "syslog: told once" "$(grep -c 'gpumond.*type=acpitz.*trip_type=hot state=asserted' /var/log/messages)" $((n0 + 1))
+tz_set 40
+check "syslog: then its clearing" \
+	wait_for 10 eval 'grep -q "gpumond.*type=acpitz.*trip_type=hot state=cleared temp_mc=40000" /var/log/messages'
 kill "$watcher" 2>/dev/null
 gpumond_stop
 mod_unload
