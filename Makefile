@@ -70,7 +70,7 @@ $(O)/gpumond: $(O)/user/gpumond.o $(LIB)
 	$(msg) LD $@
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/gpumon: $(O)/user/gpumon.o $(O)/user/decode.o $(O)/user/dev.o $(LIB)
+$(O)/gpumon: $(O)/user/gpumon.o $(O)/user/decode.o $(O)/user/dev.o $(O)/user/modconf.o $(LIB)
 	$(msg) LD $@
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -8,6 +8,10 @@
  *   gpumon decode [--json]                kernel log on stdin, decoded
  *   gpumon dev [--json [--full]] [--all] [--watch] gpumon.ko's devices,
  *                                 thermal zones, RAPL power, events
+ *   gpumon config [--json] [--interval-ms N] [--match LIST]
+ *                 [--thermal-types LIST] [--thermal-hyst-mc N]
+ *                 [--rapl-period-ms N]
+ *                                 gpumon.ko's configuration, or change it
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +26,7 @@
 #include "config.h"
 #include "dev.h"
 #include "klog.h"
+#include "modconf.h"
 #include "ui/ui.h"
 
 #define BATCH_EVENTS	20
@@ -44,6 +49,10 @@ static void usage(FILE *f)
 		"                                --json --full: one object with\n"
 		"                                devices, thermal_zones, power,\n"
 		"                                sources\n"
+		"  config [--json] [--interval-ms N] [--match LIST]\n"
+		"         [--thermal-types LIST] [--thermal-hyst-mc N]\n"
+		"         [--rapl-period-ms N]   gpumon.ko's configuration; with\n"
+		"                                a setting, change it (root)\n"
 		"  -S, --socket PATH             gpumond's socket (default %s)\n",
 		GPUMON_DEFAULT_SOCKET);
 }
@@ -278,6 +287,8 @@ int main(int argc, char **argv)
 		return gpumon_decode_main(argc, argv);
 	if (!strcmp(cmd, "dev"))
 		return gpumon_cmd_dev(argc, argv);
+	if (!strcmp(cmd, "config"))
+		return gpumon_cmd_config(argc, argv);
 	fprintf(stderr, "gpumon: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * check_nl_src.c - unit tests of the netlink parsers in user/lib/nl_src.c:
- * THERMAL_GET, POWER_GET and STATS_GET replies and thermal events, built
- * as real generic netlink messages with libnl and parsed as received.
+ * THERMAL_GET, POWER_GET, STATS_GET and CONFIG_GET replies, thermal
+ * events, CONFIG_SET requests and extended acks, built as real generic
+ * netlink messages with libnl and parsed as received (or as the kernel
+ * would).
  */
 #include <check.h>
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
@@ -334,6 +337,262 @@ START_TEST(test_event_zone_added)
 }
 END_TEST
 
+/* CONFIG_SET request with the settings in cfg->valid, as sent. */
+static struct nl_msg *config_set_msg(const struct gpumon_nl_config *cfg,
+				     int want)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_ptr_nonnull(genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ,
+					  FAMILY, 0, 0, GPUMON_CMD_CONFIG_SET,
+					  GPUMON_GENL_VERSION));
+	ck_assert_int_eq(gpumon_nl_config_put(msg, cfg), want);
+	return msg;
+}
+
+/* The top-level attributes of @msg, in order, as "type:len" words. */
+static void attr_list(struct nl_msg *msg, char *buf, size_t size)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *a;
+	size_t n = 0;
+	int rem;
+
+	buf[0] = '\0';
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem)
+		n += snprintf(buf + n, size - n, "%s%d:%d", n ? " " : "",
+			      nla_type(a), nla_len(a));
+	ck_assert_int_eq(rem, 0);
+}
+
+/* Only the options given are sent, each with the module's type. */
+START_TEST(test_config_set_some)
+{
+	struct gpumon_nl_config cfg = {
+		.valid = GPUMON_NL_CFG_THERMAL_HYST | GPUMON_NL_CFG_RAPL_PERIOD,
+		.thermal_hyst_mc = 3000, .rapl_period_ms = 20,
+		/* not in valid: must not be sent */
+		.interval_ms = 100, .match = "10de:*",
+	};
+	struct nl_msg *msg = config_set_msg(&cfg, 0);
+	struct nlattr *tb[GPUMON_A_MAX + 1];
+	char list[256];
+
+	ck_assert_uint_eq(genlmsg_hdr(nlmsg_hdr(msg))->cmd,
+			  GPUMON_CMD_CONFIG_SET);
+	attr_list(msg, list, sizeof(list));
+	/* THERMAL_HYST_MC 46, RAPL_PERIOD_MS 63, both u32 */
+	ck_assert_str_eq(list, "46:4 63:4");
+	ck_assert_int_eq(genlmsg_parse(nlmsg_hdr(msg), 0, tb, GPUMON_A_MAX,
+				       NULL), 0);
+	ck_assert_uint_eq(nla_get_u32(tb[GPUMON_A_THERMAL_HYST_MC]), 3000);
+	ck_assert_uint_eq(nla_get_u32(tb[GPUMON_A_RAPL_PERIOD_MS]), 20);
+	nlmsg_free(msg);
+}
+END_TEST
+
+/* All five; the strings NUL-terminated (NLA_NUL_STRING), "" kept. */
+START_TEST(test_config_set_all)
+{
+	struct gpumon_nl_config cfg = {
+		.valid = GPUMON_NL_CFG_INTERVAL | GPUMON_NL_CFG_MATCH |
+			 GPUMON_NL_CFG_THERMAL_TYPES |
+			 GPUMON_NL_CFG_THERMAL_HYST | GPUMON_NL_CFG_RAPL_PERIOD,
+		.interval_ms = 250, .match = "10de:*,1af4:1044",
+		.thermal_types = "", .thermal_hyst_mc = 0,
+		.rapl_period_ms = 1000,
+	};
+	struct nl_msg *msg = config_set_msg(&cfg, 0);
+	struct nlattr *tb[GPUMON_A_MAX + 1];
+	char list[256];
+
+	attr_list(msg, list, sizeof(list));
+	ck_assert_str_eq(list, "28:4 29:17 45:1 46:4 63:4");
+	ck_assert_int_eq(genlmsg_parse(nlmsg_hdr(msg), 0, tb, GPUMON_A_MAX,
+				       NULL), 0);
+	ck_assert_uint_eq(nla_get_u32(tb[GPUMON_A_INTERVAL_MS]), 250);
+	ck_assert_str_eq(nla_data(tb[GPUMON_A_MATCH]), "10de:*,1af4:1044");
+	ck_assert_int_eq(((char *)nla_data(tb[GPUMON_A_THERMAL_TYPES]))[0], 0);
+	ck_assert_uint_eq(nla_get_u32(tb[GPUMON_A_THERMAL_HYST_MC]), 0);
+	ck_assert_uint_eq(nla_get_u32(tb[GPUMON_A_RAPL_PERIOD_MS]), 1000);
+	nlmsg_free(msg);
+
+	/* nothing to set: refused, nothing put */
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.interval_ms = 100;
+	msg = config_set_msg(&cfg, -EINVAL);
+	attr_list(msg, list, sizeof(list));
+	ck_assert_str_eq(list, "");
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(test_config_get_full)
+{
+	struct nl_msg *msg = new_msg(GPUMON_CMD_CONFIG_GET);
+	struct gpumon_nl_config cfg;
+
+	nla_put_u32(msg, GPUMON_A_INTERVAL_MS, 1000);
+	nla_put_string(msg, GPUMON_A_MATCH, "10de:*");
+	nla_put_string(msg, GPUMON_A_THERMAL_TYPES, "");
+	nla_put_u32(msg, GPUMON_A_THERMAL_HYST_MC, 2000);
+	nla_put_u32(msg, GPUMON_A_RAPL_PERIOD_MS, 10);
+	ck_assert_int_eq(gpumon_nl_parse_config(nlmsg_hdr(msg), &cfg), 0);
+	ck_assert_uint_eq(cfg.valid, GPUMON_NL_CFG_INTERVAL |
+			  GPUMON_NL_CFG_MATCH | GPUMON_NL_CFG_THERMAL_TYPES |
+			  GPUMON_NL_CFG_THERMAL_HYST |
+			  GPUMON_NL_CFG_RAPL_PERIOD);
+	ck_assert_uint_eq(cfg.interval_ms, 1000);
+	ck_assert_str_eq(cfg.match, "10de:*");
+	ck_assert_str_eq(cfg.thermal_types, "");
+	ck_assert_uint_eq(cfg.thermal_hyst_mc, 2000);
+	ck_assert_uint_eq(cfg.rapl_period_ms, 10);
+	nlmsg_free(msg);
+}
+END_TEST
+
+/* An older module: interval and match only; the rest not valid, zero. */
+START_TEST(test_config_get_absent)
+{
+	struct nl_msg *msg = new_msg(GPUMON_CMD_CONFIG_GET);
+	struct gpumon_nl_config cfg;
+
+	nla_put_u32(msg, GPUMON_A_INTERVAL_MS, 500);
+	nla_put_string(msg, GPUMON_A_MATCH, "");
+	ck_assert_int_eq(gpumon_nl_parse_config(nlmsg_hdr(msg), &cfg), 0);
+	ck_assert_uint_eq(cfg.valid, GPUMON_NL_CFG_INTERVAL |
+			  GPUMON_NL_CFG_MATCH);
+	ck_assert_uint_eq(cfg.interval_ms, 500);
+	ck_assert_str_eq(cfg.match, "");
+	ck_assert_str_eq(cfg.thermal_types, "");
+	ck_assert_uint_eq(cfg.thermal_hyst_mc, 0);
+	ck_assert_uint_eq(cfg.rapl_period_ms, 0);
+	nlmsg_free(msg);
+
+	/* nothing at all */
+	msg = new_msg(GPUMON_CMD_CONFIG_GET);
+	ck_assert_int_eq(gpumon_nl_parse_config(nlmsg_hdr(msg), &cfg), 0);
+	ck_assert_uint_eq(cfg.valid, 0);
+	nlmsg_free(msg);
+
+	/* a u16 where a u32 belongs: fails the policy */
+	msg = new_msg(GPUMON_CMD_CONFIG_GET);
+	nla_put_u16(msg, GPUMON_A_INTERVAL_MS, 500);
+	ck_assert_int_eq(gpumon_nl_parse_config(nlmsg_hdr(msg), &cfg), -EINVAL);
+	nlmsg_free(msg);
+}
+END_TEST
+
+/*
+ * The NLMSG_ERROR the kernel sends for @req (netlink_ack()): the error,
+ * the request whole or only its header (@capped), then the TLVs.
+ */
+static struct nl_msg *ext_ack(struct nl_msg *req, int error, bool capped,
+			      const char *text, int offs, int miss)
+{
+	struct nlmsghdr *rh = nlmsg_hdr(req);
+	size_t payload = sizeof(struct nlmsgerr);
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+	int flags = NLM_F_ACK_TLVS | (capped ? NLM_F_CAPPED : 0);
+
+	if (!capped)
+		payload += rh->nlmsg_len - NLMSG_HDRLEN;
+	nlh = nlmsg_put(msg, 0, 1, NLMSG_ERROR, payload, flags);
+	ck_assert_ptr_nonnull(nlh);
+	e = nlmsg_data(nlh);
+	e->error = error;
+	memcpy(&e->msg, rh, capped ? NLMSG_HDRLEN : rh->nlmsg_len);
+	if (text)
+		nla_put_string(msg, NLMSGERR_ATTR_MSG, text);
+	if (offs >= 0)
+		nla_put_u32(msg, NLMSGERR_ATTR_OFFS, offs);
+	if (miss >= 0)
+		nla_put_u32(msg, 5 /* NLMSGERR_ATTR_MISS_TYPE */, miss);
+	return msg;
+}
+
+/* Byte offset of attribute @type in @req, as the kernel gives it. */
+static int offset_of(struct nl_msg *req, int type)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(req);
+	struct nlattr *a = nlmsg_find_attr(nlh, GENL_HDRLEN, type);
+
+	ck_assert_ptr_nonnull(a);
+	return (char *)a - (char *)nlh;
+}
+
+START_TEST(test_extack)
+{
+	struct gpumon_nl_config cfg = {
+		.valid = GPUMON_NL_CFG_INTERVAL | GPUMON_NL_CFG_THERMAL_HYST,
+		.interval_ms = 100, .thermal_hyst_mc = 99999,
+	};
+	struct nl_msg *req = config_set_msg(&cfg, 0), *err;
+	struct gpumon_nl_extack ext;
+	int offs = offset_of(req, GPUMON_A_THERMAL_HYST_MC);
+
+	/* capped (the usual case when TLVs are sent) */
+	err = ext_ack(req, -ERANGE, true, "integer out of range", offs, -1);
+	ck_assert_int_eq(gpumon_nl_parse_extack(nlmsg_hdr(err),
+						nlmsg_hdr(req), &ext), -ERANGE);
+	ck_assert_str_eq(ext.msg, "integer out of range");
+	ck_assert_uint_eq(ext.bad_attr, GPUMON_A_THERMAL_HYST_MC);
+	ck_assert_str_eq(gpumon_nl_attr_name(ext.bad_attr), "thermal-hyst-mc");
+	ck_assert_uint_eq(ext.miss_attr, 0);
+	nlmsg_free(err);
+
+	/* the whole request echoed; the first attribute named */
+	err = ext_ack(req, -EINVAL, false, "bad interval",
+		      offset_of(req, GPUMON_A_INTERVAL_MS), -1);
+	ck_assert_int_eq(gpumon_nl_parse_extack(nlmsg_hdr(err),
+						nlmsg_hdr(req), &ext), -EINVAL);
+	ck_assert_str_eq(ext.msg, "bad interval");
+	ck_assert_uint_eq(ext.bad_attr, GPUMON_A_INTERVAL_MS);
+	nlmsg_free(err);
+
+	/* no request to look in, or an offset outside it: none named */
+	err = ext_ack(req, -EINVAL, true, NULL, 4096, GPUMON_A_BDF);
+	ck_assert_int_eq(gpumon_nl_parse_extack(nlmsg_hdr(err),
+						nlmsg_hdr(req), &ext), -EINVAL);
+	ck_assert_str_eq(ext.msg, "");
+	ck_assert_uint_eq(ext.bad_attr, 0);
+	ck_assert_uint_eq(ext.miss_attr, GPUMON_A_BDF);
+	ck_assert_int_eq(gpumon_nl_parse_extack(nlmsg_hdr(err), NULL, &ext),
+			 -EINVAL);
+	nlmsg_free(err);
+	nlmsg_free(req);
+}
+END_TEST
+
+/* EPERM from genetlink (GENL_ADMIN_PERM): no TLVs at all. */
+START_TEST(test_extack_bare)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct gpumon_nl_extack ext;
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+
+	nlh = nlmsg_put(msg, 0, 1, NLMSG_ERROR, sizeof(*e), 0);
+	e = nlmsg_data(nlh);
+	e->error = -EPERM;
+	e->msg.nlmsg_len = NLMSG_HDRLEN;
+	ck_assert_int_eq(gpumon_nl_parse_extack(nlh, NULL, &ext), -EPERM);
+	ck_assert_str_eq(ext.msg, "");
+	ck_assert_uint_eq(ext.bad_attr, 0);
+	nlmsg_free(msg);
+
+	/* not an error message */
+	msg = new_msg(GPUMON_CMD_CONFIG_GET);
+	ck_assert_int_eq(gpumon_nl_parse_extack(nlmsg_hdr(msg), NULL, &ext),
+			 -EBADMSG);
+	nlmsg_free(msg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("nl_src");
@@ -350,6 +609,12 @@ int main(void)
 	tcase_add_test(tc, test_stats_sources);
 	tcase_add_test(tc, test_event_trip_cleared);
 	tcase_add_test(tc, test_event_zone_added);
+	tcase_add_test(tc, test_config_set_some);
+	tcase_add_test(tc, test_config_set_all);
+	tcase_add_test(tc, test_config_get_full);
+	tcase_add_test(tc, test_config_get_absent);
+	tcase_add_test(tc, test_extack);
+	tcase_add_test(tc, test_extack_bare);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

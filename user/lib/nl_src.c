@@ -2,7 +2,7 @@
 /*
  * nl_src.c - the gpumon.ko generic netlink family from user space:
  * "events" group notifications, the device, thermal zone and RAPL
- * dumps and the module's stats (libnl-genl-3).
+ * dumps, the module's stats and its configuration (libnl-genl-3).
  *
  * Two sockets.  The event socket joins the family's "events" group and
  * nlctrl's "notify" group (to see the family unregister); it is
@@ -10,8 +10,10 @@
  * socket overran and the kernel dropped notifications) is seen as such
  * rather than folded into another libnl error.  The sync socket, made
  * on the first request and kept, carries the DEV_GET, THERMAL_GET,
- * POWER_GET and STATS_GET requests, so replies never mix with
- * notifications.
+ * POWER_GET, STATS_GET, CONFIG_GET and CONFIG_SET requests, so replies
+ * never mix with notifications.  It asks for extended acks
+ * (NETLINK_EXT_ACK): a refused request comes back with the kernel's
+ * message and the offset of the attribute at fault.
  *
  * Loss: every notification carries GPUMON_A_SEQ, which the module
  * advances for every event, delivered or not.  A jump from the last
@@ -30,6 +32,7 @@
 #include <sys/time.h>
 
 #include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
@@ -92,6 +95,8 @@ static const struct nla_policy gpumon_policy[GPUMON_A_MAX + 1] = {
 	[GPUMON_A_AER_FIRST_NS]	= { .type = NLA_U64 },
 	[GPUMON_A_AER_LAST_NS]	= { .type = NLA_U64 },
 	[GPUMON_A_LINK]		= { .type = NLA_NESTED },
+	[GPUMON_A_INTERVAL_MS]	= { .type = NLA_U32 },
+	[GPUMON_A_MATCH]	= { .type = NLA_STRING, .maxlen = GPUMON_MATCH_LEN },
 	[GPUMON_A_THERMAL_ZONE]	= { .type = NLA_STRING },
 	[GPUMON_A_THERMAL_TEMP]	= { .type = NLA_U32 },
 	[GPUMON_A_THERMAL_TRIP]	= { .type = NLA_U32 },
@@ -105,6 +110,9 @@ static const struct nla_policy gpumon_policy[GPUMON_A_MAX + 1] = {
 	[GPUMON_A_THERMAL_TEMP_MAX]	= { .type = NLA_U32 },
 	[GPUMON_A_THERMAL_TRIPS]	= { .type = NLA_NESTED },
 	[GPUMON_A_THERMAL_READ_ERRORS]	= { .type = NLA_U64 },
+	[GPUMON_A_THERMAL_TYPES]	= { .type = NLA_STRING,
+					    .maxlen = GPUMON_THERMAL_TYPES_LEN },
+	[GPUMON_A_THERMAL_HYST_MC]	= { .type = NLA_U32 },
 	[GPUMON_A_THERMAL_STATE]	= { .type = NLA_U32 },
 	[GPUMON_A_THERMAL_REASON]	= { .type = NLA_STRING },
 	[GPUMON_A_RAPL_PKG]		= { .type = NLA_U32 },
@@ -121,6 +129,7 @@ static const struct nla_policy gpumon_policy[GPUMON_A_MAX + 1] = {
 	[GPUMON_A_RAPL_PEAK_MW]		= { .type = NLA_U32 },
 	[GPUMON_A_RAPL_SAMPLES]		= { .type = NLA_U64 },
 	[GPUMON_A_RAPL_WRAPS]		= { .type = NLA_U64 },
+	[GPUMON_A_RAPL_PERIOD_MS]	= { .type = NLA_U32 },
 	[GPUMON_A_RAPL_STATE]		= { .type = NLA_U32 },
 	[GPUMON_A_RAPL_REASON]		= { .type = NLA_STRING },
 };
@@ -645,6 +654,13 @@ struct dump_state {
 	} cb;
 	void *ctx;
 	struct gpumon_nl_stats *stats;
+	struct gpumon_nl_config *config;
+	/* CONFIG_SET: the attributes to send */
+	const struct gpumon_nl_config *set;
+	/* the request as sent, to name the attribute an extack points at */
+	struct nl_msg *req;
+	struct gpumon_nl_extack *ext;
+	int error;		/* the kernel's NLMSG_ERROR, -errno */
 	bool stopped;
 	bool done;
 };
@@ -890,6 +906,156 @@ static int stats_one(struct dump_state *st, struct nlmsghdr *nlh)
 	return 1;	/* one reply is the whole answer */
 }
 
+/**
+ * gpumon_nl_parse_config() - one CONFIG_GET reply into @cfg.
+ * @nlh: a GPUMON_CMD_CONFIG_GET reply of the family
+ * @cfg: filled in; settings an older module does not send (thermal
+ *	types, hysteresis, RAPL period) are left out of @cfg->valid
+ *
+ * Return: 0; -EINVAL when it fails the policy.
+ */
+int gpumon_nl_parse_config(struct nlmsghdr *nlh, struct gpumon_nl_config *cfg)
+{
+	struct nlattr *tb[GPUMON_A_MAX + 1];
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (genlmsg_parse(nlh, 0, tb, GPUMON_A_MAX, gpumon_policy) < 0)
+		return -EINVAL;
+	GET_OPT(cfg->valid, GPUMON_NL_CFG_INTERVAL, cfg->interval_ms,
+		tb[GPUMON_A_INTERVAL_MS], nla_get_u32);
+	if (tb[GPUMON_A_MATCH]) {
+		copy_str(cfg->match, sizeof(cfg->match), tb[GPUMON_A_MATCH]);
+		cfg->valid |= GPUMON_NL_CFG_MATCH;
+	}
+	if (tb[GPUMON_A_THERMAL_TYPES]) {
+		copy_str(cfg->thermal_types, sizeof(cfg->thermal_types),
+			 tb[GPUMON_A_THERMAL_TYPES]);
+		cfg->valid |= GPUMON_NL_CFG_THERMAL_TYPES;
+	}
+	GET_OPT(cfg->valid, GPUMON_NL_CFG_THERMAL_HYST, cfg->thermal_hyst_mc,
+		tb[GPUMON_A_THERMAL_HYST_MC], nla_get_u32);
+	GET_OPT(cfg->valid, GPUMON_NL_CFG_RAPL_PERIOD, cfg->rapl_period_ms,
+		tb[GPUMON_A_RAPL_PERIOD_MS], nla_get_u32);
+	return 0;
+}
+
+static int config_one(struct dump_state *st, struct nlmsghdr *nlh)
+{
+	if (gpumon_nl_parse_config(nlh, st->config))
+		return -EINVAL;
+	return 1;	/* one reply is the whole answer */
+}
+
+/**
+ * gpumon_nl_config_put() - the CONFIG_SET attributes of @cfg into @msg.
+ * @msg: a message with its generic netlink header already put
+ * @cfg: the settings in @cfg->valid are put, in enum gpumon_attr order:
+ *	INTERVAL_MS, MATCH, THERMAL_TYPES (u32 or NUL-terminated string,
+ *	as the module's policy wants), THERMAL_HYST_MC, RAPL_PERIOD_MS
+ *
+ * Return: 0; -EINVAL when @cfg->valid holds none of them (the module
+ * would refuse an empty CONFIG_SET); -EMSGSIZE when @msg is full.
+ */
+int gpumon_nl_config_put(struct nl_msg *msg,
+			 const struct gpumon_nl_config *cfg)
+{
+	uint32_t v = cfg->valid;
+
+	if (!(v & (GPUMON_NL_CFG_INTERVAL | GPUMON_NL_CFG_MATCH |
+		   GPUMON_NL_CFG_THERMAL_TYPES | GPUMON_NL_CFG_THERMAL_HYST |
+		   GPUMON_NL_CFG_RAPL_PERIOD)))
+		return -EINVAL;
+	if (((v & GPUMON_NL_CFG_INTERVAL) &&
+	     nla_put_u32(msg, GPUMON_A_INTERVAL_MS, cfg->interval_ms)) ||
+	    ((v & GPUMON_NL_CFG_MATCH) &&
+	     nla_put_string(msg, GPUMON_A_MATCH, cfg->match)) ||
+	    ((v & GPUMON_NL_CFG_THERMAL_TYPES) &&
+	     nla_put_string(msg, GPUMON_A_THERMAL_TYPES,
+			    cfg->thermal_types)) ||
+	    ((v & GPUMON_NL_CFG_THERMAL_HYST) &&
+	     nla_put_u32(msg, GPUMON_A_THERMAL_HYST_MC,
+			 cfg->thermal_hyst_mc)) ||
+	    ((v & GPUMON_NL_CFG_RAPL_PERIOD) &&
+	     nla_put_u32(msg, GPUMON_A_RAPL_PERIOD_MS, cfg->rapl_period_ms)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The type of the top-level attribute of @req at byte @offs, or 0. */
+static uint32_t attr_at(const struct nlmsghdr *req, uint32_t offs)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)req;
+	struct nlattr *a;
+	size_t start;
+	int rem;
+
+	if (!genlmsg_valid_hdr(h, 0))
+		return 0;
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(h), 0),
+			  genlmsg_attrlen(nlmsg_data(h), 0), rem) {
+		start = (const char *)a - (const char *)req;
+		/* The kernel points at the attribute's header. */
+		if (offs >= start && offs < start + a->nla_len)
+			return nla_type(a);
+	}
+	return 0;
+}
+
+#ifndef NLMSGERR_ATTR_MISS_TYPE
+#define NLMSGERR_ATTR_MISS_TYPE	5
+#endif
+
+/**
+ * gpumon_nl_parse_extack() - the extended ack of an NLMSG_ERROR message.
+ * @nlh: the NLMSG_ERROR message, as received
+ * @req: the request it answers, as sent, to name the attribute
+ *	NLMSGERR_ATTR_OFFS points at; or NULL
+ * @ext: filled in: the message, the attribute at fault, the missing one
+ *
+ * The TLVs follow the error and the request it echoes: only the request's
+ * header when the kernel capped it (NLM_F_CAPPED), the whole request
+ * otherwise; they are there only with NLM_F_ACK_TLVS.
+ *
+ * Return: the error the message carries (0 for an ACK, or -errno);
+ * -EBADMSG when it is not a whole NLMSG_ERROR message.
+ */
+int gpumon_nl_parse_extack(struct nlmsghdr *nlh, const struct nlmsghdr *req,
+			   struct gpumon_nl_extack *ext)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MISS_TYPE + 1];
+	const struct nlmsgerr *e;
+	size_t ack_len;
+
+	memset(ext, 0, sizeof(*ext));
+	if (nlh->nlmsg_type != NLMSG_ERROR ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+		return -EBADMSG;
+	e = nlmsg_data(nlh);
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return e->error;
+	ack_len = NLMSG_HDRLEN + sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < NLMSG_HDRLEN)
+			return e->error;
+		ack_len += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	}
+	ack_len = NLMSG_ALIGN(ack_len);
+	if (nlh->nlmsg_len <= ack_len ||
+	    nla_parse(tb, NLMSGERR_ATTR_MISS_TYPE,
+		      (struct nlattr *)((char *)nlh + ack_len),
+		      nlh->nlmsg_len - ack_len, NULL) < 0)
+		return e->error;
+	copy_str(ext->msg, sizeof(ext->msg), tb[NLMSGERR_ATTR_MSG]);
+	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) >= 4 &&
+	    req)
+		ext->bad_attr = attr_at(req,
+					nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
+	if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
+	    nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= 4)
+		ext->miss_attr = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+	return e->error;
+}
+
 static int dump_valid(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
@@ -907,6 +1073,23 @@ static int dump_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* A refused request: keep its exact errno and the kernel's extack. */
+static int request_err(struct sockaddr_nl *who, struct nlmsgerr *e,
+		       void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct gpumon_nl_extack ext;
+	struct dump_state *st = arg;
+
+	st->error = gpumon_nl_parse_extack(nlh, st->req ?
+					   nlmsg_hdr(st->req) : NULL, &ext);
+	if (st->error >= 0)
+		st->error = e->error;
+	if (st->ext)
+		*st->ext = ext;
+	return NL_STOP;
+}
+
 static int dump_finish(struct nl_msg *msg, void *arg)
 {
 	struct dump_state *st = arg;
@@ -918,7 +1101,7 @@ static int dump_finish(struct nl_msg *msg, void *arg)
 static int sync_socket(struct gpumon_nl *nl)
 {
 	struct timeval tv = { .tv_sec = NL_DUMP_TIMEOUT_S };
-	int err;
+	int err, one = 1;
 
 	if (nl->sync)
 		return 0;
@@ -933,6 +1116,9 @@ static int sync_socket(struct gpumon_nl *nl)
 	}
 	setsockopt(nl_socket_get_fd(nl->sync), SOL_SOCKET, SO_RCVTIMEO, &tv,
 		   sizeof(tv));
+	/* Best effort: a kernel before 4.12 refuses it, errors stay bare. */
+	setsockopt(nl_socket_get_fd(nl->sync), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
 	return 0;
 }
 
@@ -970,11 +1156,22 @@ static int request(struct gpumon_nl *nl, uint8_t cmd, bool dump,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
+	if (st->set) {
+		err = gpumon_nl_config_put(msg, st->set);
+		if (err) {
+			nlmsg_free(msg);
+			return err;
+		}
+	}
 	err = nl_send_auto(nl->sync, msg);
-	nlmsg_free(msg);
-	if (err < 0)
+	if (err < 0) {
+		nlmsg_free(msg);
 		return nlerr(err);
+	}
+	/* Kept until the answer: an extack names its attributes by offset. */
+	st->req = msg;
 
+	nl_socket_modify_err_cb(nl->sync, NL_CB_CUSTOM, request_err, st);
 	nl_socket_modify_cb(nl->sync, NL_CB_VALID, NL_CB_CUSTOM, dump_valid,
 			    st);
 	nl_socket_modify_cb(nl->sync, NL_CB_FINISH, NL_CB_CUSTOM, dump_finish,
@@ -982,8 +1179,10 @@ static int request(struct gpumon_nl *nl, uint8_t cmd, bool dump,
 	nl_socket_modify_cb(nl->sync, NL_CB_ACK, NL_CB_CUSTOM, dump_finish,
 			    st);
 	cb = nl_socket_get_cb(nl->sync);
-	if (!cb)
-		return -ENOMEM;
+	if (!cb) {
+		err = -ENOMEM;
+		goto out;
+	}
 	while (!st->done) {
 		/* Messages handled, 0 when the receive timed out (libnl
 		 * turns EAGAIN into 0), or -NLE_*.  A "do" reply and its
@@ -997,7 +1196,8 @@ static int request(struct gpumon_nl *nl, uint8_t cmd, bool dump,
 			 */
 			nl_socket_free(nl->sync);
 			nl->sync = NULL;
-			return -ETIMEDOUT;
+			err = -ETIMEDOUT;
+			goto out;
 		}
 		if (err < 0)
 			break;
@@ -1012,7 +1212,12 @@ static int request(struct gpumon_nl *nl, uint8_t cmd, bool dump,
 		nl_socket_free(nl->sync);
 		nl->sync = NULL;
 	}
-	return nlerr(err);
+	/* The kernel's own errno when it refused the request. */
+	err = err < 0 && st->error < 0 ? st->error : nlerr(err);
+out:
+	nlmsg_free(msg);
+	st->req = NULL;
+	return err;
 }
 
 /**
@@ -1125,6 +1330,71 @@ int gpumon_nl_stats(struct gpumon_nl *nl, struct gpumon_nl_stats *st)
 	return request(nl, GPUMON_CMD_STATS_GET, false, false, &ds);
 }
 
+/**
+ * gpumon_nl_config_get() - the module's settings.
+ * @nl: handle from gpumon_nl_open()
+ * @cfg: filled in from the GPUMON_CMD_CONFIG_GET reply; zeroed (valid 0)
+ *	when none came
+ * @ext: the kernel's extended ack when it refused the request; may be
+ *	NULL
+ *
+ * Return: 0, -ENOENT when the family is gone, -ETIMEDOUT when the kernel
+ * did not answer, other -errno.
+ */
+int gpumon_nl_config_get(struct gpumon_nl *nl, struct gpumon_nl_config *cfg,
+			 struct gpumon_nl_extack *ext)
+{
+	struct dump_state ds = {
+		.nl = nl, .one = config_one, .config = cfg, .ext = ext,
+	};
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (ext)
+		memset(ext, 0, sizeof(*ext));
+	return request(nl, GPUMON_CMD_CONFIG_GET, false, false, &ds);
+}
+
+/**
+ * gpumon_nl_config_set() - change the module's settings in one request.
+ * @nl: handle from gpumon_nl_open()
+ * @cfg: the settings named in @cfg->valid are sent
+ *	(gpumon_nl_config_put()); the module changes all of them or, when
+ *	it refuses one, none of the lists
+ * @ext: the kernel's extended ack when it refused the request: its
+ *	message and the attribute at fault; may be NULL
+ *
+ * Needs CAP_NET_ADMIN (the command is GENL_ADMIN_PERM).
+ *
+ * Return: 0; -EPERM without CAP_NET_ADMIN; -EINVAL, -ERANGE or another
+ * -errno of the module for a value it refused (see @ext); -EINVAL too
+ * when @cfg->valid is empty; -ENOENT when the family is gone;
+ * -ETIMEDOUT when the kernel did not answer.
+ */
+int gpumon_nl_config_set(struct gpumon_nl *nl,
+			 const struct gpumon_nl_config *cfg,
+			 struct gpumon_nl_extack *ext)
+{
+	struct dump_state ds = {
+		.nl = nl, .one = config_one, .set = cfg, .ext = ext,
+	};
+	struct gpumon_nl_config reply;
+
+	/* No reply is expected; one would land in @reply, unused. */
+	ds.config = &reply;
+	if (ext)
+		memset(ext, 0, sizeof(*ext));
+	return request(nl, GPUMON_CMD_CONFIG_SET, false, false, &ds);
+}
+
+static const char *const attr_names[] = {
+	[GPUMON_A_BDF] = "bdf",
+	[GPUMON_A_INTERVAL_MS] = "interval-ms",
+	[GPUMON_A_MATCH] = "match",
+	[GPUMON_A_THERMAL_TYPES] = "thermal-types",
+	[GPUMON_A_THERMAL_HYST_MC] = "thermal-hyst-mc",
+	[GPUMON_A_RAPL_PERIOD_MS] = "rapl-period-ms",
+};
+
 static const char *const trip_type_names[] = {
 	[GPUMON_TRIP_ACTIVE] = "active",
 	[GPUMON_TRIP_PASSIVE] = "passive",
@@ -1177,6 +1447,20 @@ const char *gpumon_nl_rapl_domain_name(uint32_t domain)
 const char *gpumon_nl_source_state_name(uint32_t state)
 {
 	return NAME_OR_UNKNOWN(source_state_names, state);
+}
+
+/**
+ * gpumon_nl_attr_name() - the name docs/netlink/gpumon.yaml gives an
+ * attribute, for messages: "interval-ms", "match", "thermal-types",
+ * "thermal-hyst-mc", "rapl-period-ms", "bdf".
+ * @attr: enum gpumon_attr
+ *
+ * Return: a static string; "unknown" for the attributes no request
+ * carries.
+ */
+const char *gpumon_nl_attr_name(uint32_t attr)
+{
+	return NAME_OR_UNKNOWN(attr_names, attr);
 }
 
 /**

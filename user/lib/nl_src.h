@@ -11,6 +11,8 @@
 #include <linux/netlink.h>
 #include "aer.h"
 
+struct nl_msg;
+
 /* Endpoints listed below one port, at most. */
 #define GPUMON_NL_MAX_BELOW	64
 /* Trip points kept per thermal zone, at most (ACPI allows 10 active). */
@@ -54,6 +56,16 @@
 #define GPUMON_NL_RAPL_PEAK	(1u << 8)
 #define GPUMON_NL_RAPL_SAMPLES	(1u << 9)
 #define GPUMON_NL_RAPL_WRAPS	(1u << 10)
+
+/* struct gpumon_nl_config.valid: which settings are held */
+#define GPUMON_NL_CFG_INTERVAL	(1u << 0)
+#define GPUMON_NL_CFG_MATCH	(1u << 1)
+#define GPUMON_NL_CFG_THERMAL_TYPES (1u << 2)
+#define GPUMON_NL_CFG_THERMAL_HYST (1u << 3)
+#define GPUMON_NL_CFG_RAPL_PERIOD (1u << 4)
+
+/* Longest extended-ack message kept, with the NUL. */
+#define GPUMON_NL_EXTACK_LEN	256
 
 /* struct gpumon_nl_stats.valid */
 #define GPUMON_NL_ST_LAST_SEQ	(1u << 0)
@@ -245,6 +257,41 @@ struct gpumon_nl_stats {
 };
 
 /**
+ * struct gpumon_nl_config - the module's settings (GPUMON_CMD_CONFIG_GET
+ * reply, or what one GPUMON_CMD_CONFIG_SET changes).
+ * @valid: GPUMON_NL_CFG_* bits: the fields sent by the module, or to be
+ *	sent to it
+ * @interval_ms: link sampling interval, ms
+ * @match: extra endpoints to watch (module parameter "match" syntax)
+ * @thermal_types: thermal zone types sampled, comma-separated; "" for all
+ * @thermal_hyst_mc: hysteresis floor of the thermal trips, m degC
+ * @rapl_period_ms: RAPL energy sampling period, ms
+ */
+struct gpumon_nl_config {
+	uint32_t valid;
+	uint32_t interval_ms;
+	char match[GPUMON_MATCH_LEN];
+	char thermal_types[GPUMON_THERMAL_TYPES_LEN];
+	uint32_t thermal_hyst_mc;
+	uint32_t rapl_period_ms;
+};
+
+/**
+ * struct gpumon_nl_extack - the kernel's extended acknowledgement of a
+ * failed request (NETLINK_EXT_ACK).
+ * @msg: NLMSGERR_ATTR_MSG, "" when none came
+ * @bad_attr: type of the request attribute NLMSGERR_ATTR_OFFS points at
+ *	(enum gpumon_attr), 0 when none was named
+ * @miss_attr: NLMSGERR_ATTR_MISS_TYPE (Linux 6.1+): the attribute the
+ *	request lacks, 0 when none was named
+ */
+struct gpumon_nl_extack {
+	char msg[GPUMON_NL_EXTACK_LEN];
+	uint32_t bad_attr;
+	uint32_t miss_attr;
+};
+
+/**
  * struct gpumon_nl_dev - one watched device as the module reports it.
  * @bdf: "dddd:bb:dd.f"
  * @parent: BDF of the upstream bridge, "" for a root port
@@ -350,6 +397,32 @@ int gpumon_nl_dump_power(struct gpumon_nl *nl,
  */
 int gpumon_nl_stats(struct gpumon_nl *nl, struct gpumon_nl_stats *st);
 
+/**
+ * gpumon_nl_config_get() - the module's settings (GPUMON_CMD_CONFIG_GET).
+ * Return: 0, -ENOENT when the family is gone, other -errno; @ext (may
+ * be NULL) holds the kernel's extended ack of a failure.
+ */
+int gpumon_nl_config_get(struct gpumon_nl *nl, struct gpumon_nl_config *cfg,
+			 struct gpumon_nl_extack *ext);
+/**
+ * gpumon_nl_config_set() - one GPUMON_CMD_CONFIG_SET with the settings
+ * in @cfg->valid (CAP_NET_ADMIN).
+ * Return: 0, -EPERM without CAP_NET_ADMIN, -EINVAL or -ERANGE for a
+ * value the module refused (see @ext, which may be NULL), -ENOENT when
+ * the family is gone, other -errno.
+ */
+int gpumon_nl_config_set(struct gpumon_nl *nl,
+			 const struct gpumon_nl_config *cfg,
+			 struct gpumon_nl_extack *ext);
+/**
+ * gpumon_nl_config_put() - the CONFIG_SET attributes of @cfg into @msg.
+ * Return: 0; -EINVAL when @cfg->valid is empty; -EMSGSIZE.
+ */
+int gpumon_nl_config_put(struct nl_msg *msg,
+			 const struct gpumon_nl_config *cfg);
+/** gpumon_nl_attr_name() - the spec's name of an enum gpumon_attr. */
+const char *gpumon_nl_attr_name(uint32_t attr);
+
 /*
  * Parsers of single messages, exposed for the unit tests: each takes a
  * whole generic netlink message of the family.
@@ -370,6 +443,17 @@ int gpumon_nl_parse_rapl(struct nlmsghdr *nlh, struct gpumon_nl_rapl *r);
  * Return: 0; -EINVAL when it fails the policy.
  */
 int gpumon_nl_parse_stats(struct nlmsghdr *nlh, struct gpumon_nl_stats *st);
+/**
+ * gpumon_nl_parse_config() - one CONFIG_GET reply into @cfg.
+ * Return: 0; -EINVAL when it fails the policy.
+ */
+int gpumon_nl_parse_config(struct nlmsghdr *nlh, struct gpumon_nl_config *cfg);
+/**
+ * gpumon_nl_parse_extack() - the extended ack of an NLMSG_ERROR message.
+ * Return: the error it carries (0 or -errno).
+ */
+int gpumon_nl_parse_extack(struct nlmsghdr *nlh, const struct nlmsghdr *req,
+			   struct gpumon_nl_extack *ext);
 /**
  * gpumon_nl_parse_event() - one "events" notification into @ev (AER
  * fields included).

@@ -5,7 +5,9 @@
 # device get by BDF, strict per-command policies with extack messages
 # for malformed requests, CAP_NET_ADMIN for config set and counters
 # reset (refused to an unprivileged user), config get/set of the
-# interval and match list, counters reset, stats.
+# interval and match list, counters reset, stats; then the same through
+# `gpumon config` (defaults, a change, a refusal with the kernel's
+# extack, EPERM as nobody, module not loaded).
 scenario_begin
 
 # Numbers from include/uapi/gpumon.h.
@@ -115,4 +117,44 @@ req "reset all" "error=0" $C_RESET
 is "downstream port zero" "$(cor $DN nonfatal)" 0
 seq=$(stat $A_LAST_SEQ)
 check "stats: last sequence number counts the events ($seq >= 2)" test "${seq:-0}" -ge 2
+
+# gpumon config: the same requests through the operator's command.
+is "gpumon config --json: the defaults" "$(gpumon config --json | jq -c .)" \
+	"{\"interval_ms\":1000,\"match\":\"$MATCH\",\"thermal_types\":\"\",\"thermal_hyst_mc\":2000,\"rapl_period_ms\":10}"
+cfg() { gpumon config --json | jq -r "$1"; }
+out=$(gpumon config --thermal-hyst-mc 3000 --rapl-period-ms 20 2>&1)
+is "gpumon config --thermal-hyst-mc 3000 --rapl-period-ms 20: prints the new config" \
+	"$(printf '%s\n' "$out" | grep -E '^(thermal_hyst_mc|rapl_period_ms) ' | tr -s ' ' | tr '\n' ';')" \
+	"thermal_hyst_mc 3000;rapl_period_ms 20;"
+is "config get: both changed, the rest kept" \
+	"$(cfg '[.interval_ms, .thermal_hyst_mc, .rapl_period_ms] | join(" ")')" "1000 3000 20"
+out=$(gpumon config --thermal-hyst-mc 99999 2>&1 >/dev/null); rc=$?
+is "gpumon config --thermal-hyst-mc 99999: exit status 1" "$rc" 1
+diag "stderr: $out"
+case $out in
+*"integer out of range"*"attribute thermal-hyst-mc"*"99999"*) pass "... the kernel's message and the attribute on stderr" ;;
+*) fail "... the kernel's message and the attribute on stderr" "got: $out" ;;
+esac
+is "refused: hysteresis unchanged" "$(cfg .thermal_hyst_mc)" 3000
+# busybox su drops to nobody (uid 65534, no capabilities).
+if command -v su >/dev/null &&
+   [ "$(su -s /bin/sh nobody -c 'id -u' 2>/dev/null)" = 65534 ]; then
+	out=$(su -s /bin/sh nobody -c 'gpumon config --interval-ms 100' 2>&1); rc=$?
+	case "$rc $out" in
+	"1 "*"needs CAP_NET_ADMIN (run as root)"*) pass "gpumon config set as nobody: EPERM, says root is needed" ;;
+	*) fail "gpumon config set as nobody: EPERM, says root is needed" "rc=$rc: $out" ;;
+	esac
+	is "gpumon config get as nobody: allowed" \
+		"$(su -s /bin/sh nobody -c 'gpumon config --json' | jq -r .interval_ms)" 1000
+else
+	skip "gpumon config set as nobody: EPERM" "no su in the guest that can drop to nobody"
+fi
+check "gpumon config: back to the defaults" \
+	gpumon config --thermal-hyst-mc 2000 --rapl-period-ms 10
+check "rmmod gpumon" rmmod gpumon
+out=$(gpumon config 2>&1); rc=$?
+case "$rc $out" in
+"1 "*"gpumon.ko is not loaded"*) pass "gpumon config without the module: says so, exit status 1" ;;
+*) fail "gpumon config without the module: says so, exit status 1" "rc=$rc: $out" ;;
+esac
 scenario_end
