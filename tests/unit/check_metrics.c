@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * check_metrics.c - unit tests of /metrics (user/lib/metrics.c): the
- * module's thermal zones, trip points, RAPL domains and source states
- * as Prometheus text, with absent values left out rather than 0.
+ * check_metrics.c - unit tests of /metrics (user/lib/metrics.c): source
+ * health and losses, PCIe AER counts per device, Xids per GPU and code,
+ * the module's thermal zones, trip points, RAPL domains and source
+ * states as Prometheus text, with absent values left out rather than 0.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "api.h"
 #include "model.h"
@@ -46,12 +48,159 @@ static void has_line(const char *text, const char *line)
 	ck_abort_msg("no line \"%s\" in:\n%s", line, text);
 }
 
+/* Samples (lines not comments) in @text that start with @prefix. */
+static int samples(const char *text, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	int count = 0;
+
+	for (const char *p = text; *p; p = strchr(p, '\n') + 1) {
+		if (*p != '#' && !strncmp(p, prefix, n))
+			count++;
+		if (!strchr(p, '\n'))
+			break;
+	}
+	return count;
+}
+
+/* Nothing running (the module unloaded, no BPF, no log): not empty. */
 START_TEST(test_metrics_empty)
 {
 	char *text = metrics();
 
-	/* no zone, no domain, no source state: no series at all */
-	ck_assert_str_eq(text, "");
+	ck_assert_str_eq(text,
+		"# HELP gpumon_source_up 1 while the source delivers (netlink: gpumon.ko, bpf: the BPF programs, kmsg: the kernel log), 0 otherwise.\n"
+		"# TYPE gpumon_source_up gauge\n"
+		"gpumon_source_up{source=\"netlink\"} 0\n"
+		"gpumon_source_up{source=\"bpf\"} 0\n"
+		"gpumon_source_up{source=\"kmsg\"} 0\n"
+		"# HELP gpumon_events_lost_total Records the source lost (sequence gaps, ring buffer drops, kmsg overwrites) since gpumond started.\n"
+		"# TYPE gpumon_events_lost_total counter\n"
+		"gpumon_events_lost_total{source=\"netlink\"} 0\n"
+		"gpumon_events_lost_total{source=\"bpf\"} 0\n"
+		"gpumon_events_lost_total{source=\"kmsg\"} 0\n");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_metrics_sources)
+{
+	char *text;
+
+	gpumon_model_source(&m, GPUMON_SRC_NETLINK, true, "");
+	gpumon_model_source(&m, GPUMON_SRC_KMSG, true, "");
+	m.src[GPUMON_SRC_NETLINK].lost = 12;
+	m.src[GPUMON_SRC_BPF].lost = 3;
+	m.src[GPUMON_SRC_KMSG].lost = 18446744073709551615ULL;
+	text = metrics();
+	has_line(text, "gpumon_source_up{source=\"netlink\"} 1");
+	has_line(text, "gpumon_source_up{source=\"bpf\"} 0");
+	has_line(text, "gpumon_source_up{source=\"kmsg\"} 1");
+	has_line(text, "gpumon_events_lost_total{source=\"netlink\"} 12");
+	has_line(text, "gpumon_events_lost_total{source=\"bpf\"} 3");
+	has_line(text, "gpumon_events_lost_total{source=\"kmsg\"} 18446744073709551615");
+	ck_assert_int_eq(samples(text, "gpumon_source_up{"), 3);
+	ck_assert_int_eq(samples(text, "gpumon_events_lost_total{"), 3);
+	free(text);
+
+	/* the module goes: its source reads 0, its losses stay */
+	gpumon_model_source(&m, GPUMON_SRC_NETLINK, false, "gpumon.ko unloaded");
+	text = metrics();
+	has_line(text, "gpumon_source_up{source=\"netlink\"} 0");
+	has_line(text, "gpumon_events_lost_total{source=\"netlink\"} 12");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_metrics_aer)
+{
+	struct gpumon_nl_dev gpu = {
+		.bdf = "0000:03:00.0", .parent = "0000:02:00.0",
+		.role = GPUMON_ROLE_GPU,
+		.aer = { [GPUMON_AER_CORRECTABLE] = 5,
+			 [GPUMON_AER_NONFATAL] = 1 },
+	};
+	struct gpumon_nl_dev dn = {
+		.bdf = "0000:02:00.0", .role = GPUMON_ROLE_SWITCH_DOWN,
+		.aer = { [GPUMON_AER_FATAL] = 2 },
+	};
+	/* a GPU only the kernel log knows (no module, no BPF) */
+	struct gpumon_xid x = {
+		.has_bdf = true, .bus = 0x5a, .gi = -1, .ci = -1, .xid = 79,
+		.pid = -1, .msg = "GPU has fallen off the bus.",
+	};
+	struct gpumon_aer_rec rec = {
+		.bdf = "0000:03:00.0", .severity = GPUMON_AER_CORRECTABLE,
+		.status = 0x1,
+	};
+	char *text;
+
+	gpumon_model_source(&m, GPUMON_SRC_NETLINK, true, "");
+	gpumon_model_dump_begin(&m);
+	gpumon_model_module_dev(&m, &gpu);
+	gpumon_model_module_dev(&m, &dn);
+	gpumon_model_dump_end(&m);
+	gpumon_model_xid(&m, &x, LOG_CRIT);
+	text = metrics();
+	has_line(text, "# TYPE gpumon_pcie_aer_errors_total counter");
+	has_line(text, "gpumon_pcie_aer_errors_total{bdf=\"0000:03:00.0\",role=\"gpu\",severity=\"correctable\"} 5");
+	has_line(text, "gpumon_pcie_aer_errors_total{bdf=\"0000:03:00.0\",role=\"gpu\",severity=\"nonfatal\"} 1");
+	has_line(text, "gpumon_pcie_aer_errors_total{bdf=\"0000:03:00.0\",role=\"gpu\",severity=\"fatal\"} 0");
+	has_line(text, "gpumon_pcie_aer_errors_total{bdf=\"0000:02:00.0\",role=\"switch-down\",severity=\"correctable\"} 0");
+	has_line(text, "gpumon_pcie_aer_errors_total{bdf=\"0000:02:00.0\",role=\"switch-down\",severity=\"nonfatal\"} 0");
+	has_line(text, "gpumon_pcie_aer_errors_total{bdf=\"0000:02:00.0\",role=\"switch-down\",severity=\"fatal\"} 2");
+	/* the log-only GPU: nobody counted its AER errors */
+	ck_assert_int_eq(samples(text, "gpumon_pcie_aer_errors_total{"), 6);
+	ck_assert_ptr_null(strstr(text, "gpumon_pcie_aer_errors_total{bdf=\"0000:5a:00.0\""));
+	free(text);
+
+	/* module gone, BPF on: BPF counts for every device, the log-only one too */
+	gpumon_model_source(&m, GPUMON_SRC_NETLINK, false, "gpumon.ko unloaded");
+	gpumon_model_source(&m, GPUMON_SRC_BPF, true, "");
+	gpumon_model_aer(&m, GPUMON_SRC_BPF, &rec);
+	text = metrics();
+	has_line(text, "gpumon_pcie_aer_errors_total{bdf=\"0000:03:00.0\",role=\"gpu\",severity=\"correctable\"} 6");
+	has_line(text, "gpumon_pcie_aer_errors_total{bdf=\"0000:5a:00.0\",role=\"unknown\",severity=\"correctable\"} 0");
+	ck_assert_int_eq(samples(text, "gpumon_pcie_aer_errors_total{"), 9);
+	free(text);
+
+	/* BPF off too: only the devices with errors counted stay */
+	gpumon_model_source(&m, GPUMON_SRC_BPF, false, "detached");
+	text = metrics();
+	ck_assert_int_eq(samples(text, "gpumon_pcie_aer_errors_total{"), 6);
+	has_line(text, "gpumon_pcie_aer_errors_total{bdf=\"0000:02:00.0\",role=\"switch-down\",severity=\"fatal\"} 2");
+	ck_assert_ptr_null(strstr(text, "gpumon_pcie_aer_errors_total{bdf=\"0000:5a:00.0\""));
+	free(text);
+}
+END_TEST
+
+START_TEST(test_metrics_xid)
+{
+	struct gpumon_xid x = {
+		.has_bdf = true, .bus = 0x1b, .gi = -1, .ci = -1, .pid = -1,
+		.msg = "test",
+	};
+	static const unsigned int codes[] = { 79, 13, 79, 999, 79 };
+	char *text;
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		x.xid = codes[i];
+		gpumon_model_xid(&m, &x, LOG_ERR);
+	}
+	x.domain = 1;
+	x.bus = 0x9c;
+	x.xid = 48;
+	gpumon_model_xid(&m, &x, LOG_ERR);
+	text = metrics();
+	has_line(text, "# TYPE gpumon_gpu_xid_total counter");
+	has_line(text, "gpumon_gpu_xid_total{bdf=\"0000:1b:00.0\",xid=\"13\"} 1");
+	has_line(text, "gpumon_gpu_xid_total{bdf=\"0000:1b:00.0\",xid=\"79\"} 3");
+	has_line(text, "gpumon_gpu_xid_total{bdf=\"0000:1b:00.0\",xid=\"other\"} 1");
+	has_line(text, "gpumon_gpu_xid_total{bdf=\"0001:9c:00.0\",xid=\"48\"} 1");
+	/* only the codes seen */
+	ck_assert_int_eq(samples(text, "gpumon_gpu_xid_total{"), 4);
+	ck_assert_ptr_null(strstr(strstr(text, "# TYPE gpumon_gpu_xid_total") + 1,
+				  "# TYPE gpumon_gpu_xid_total"));
 	free(text);
 }
 END_TEST
@@ -162,6 +311,9 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_metrics_empty);
+	tcase_add_test(tc, test_metrics_sources);
+	tcase_add_test(tc, test_metrics_aer);
+	tcase_add_test(tc, test_metrics_xid);
 	tcase_add_test(tc, test_metrics_thermal);
 	tcase_add_test(tc, test_metrics_rapl);
 	suite_add_tcase(s, tc);

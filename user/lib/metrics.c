@@ -6,6 +6,19 @@
  * sample: N/A is not 0.
  *
  * Series (labels):
+ *   gpumon_source_up                        gauge   source=netlink|bpf|kmsg
+ *                                                   (always there: 0 when
+ *                                                   the source is off, so
+ *                                                   "module gone" is not
+ *                                                   an empty page)
+ *   gpumon_events_lost_total                counter source (always there)
+ *   gpumon_pcie_aer_errors_total            counter bdf, role, severity=
+ *                                                   correctable|nonfatal|
+ *                                                   fatal (devices whose
+ *                                                   counts are known)
+ *   gpumon_gpu_xid_total                    counter bdf, xid (codes seen;
+ *                                                   "other" for codes
+ *                                                   the catalog lacks)
  *   gpumon_thermal_zone_temp_celsius        gauge   zone_id, type
  *   gpumon_thermal_zone_temp_max_celsius    gauge   zone_id, type
  *   gpumon_thermal_zone_present             gauge   zone_id, type
@@ -60,6 +73,88 @@ static void milli(FILE *f, int64_t v)
 {
 	fprintf(f, "%s%" PRId64 ".%03" PRId64 "\n", v < 0 ? "-" : "",
 		(v < 0 ? -v : v) / 1000, (v < 0 ? -v : v) % 1000);
+}
+
+/* Every source, on or off: a scrape tells "module gone" from "quiet". */
+static void sources(FILE *f, const struct gpumon_model *m)
+{
+	head(f, "gpumon_source_up", "gauge",
+	     "1 while the source delivers (netlink: gpumon.ko, bpf: the BPF programs, kmsg: the kernel log), 0 otherwise.");
+	for (int s = 0; s < __GPUMON_SRC_MAX; s++)
+		fprintf(f, "gpumon_source_up{source=\"%s\"} %d\n",
+			gpumon_source_name(s), m->src[s].on);
+	head(f, "gpumon_events_lost_total", "counter",
+	     "Records the source lost (sequence gaps, ring buffer drops, kmsg overwrites) since gpumond started.");
+	for (int s = 0; s < __GPUMON_SRC_MAX; s++)
+		fprintf(f, "gpumon_events_lost_total{source=\"%s\"} %" PRIu64 "\n",
+			gpumon_source_name(s), m->src[s].lost);
+}
+
+/*
+ * A device's AER counts are known when the module watches it (its
+ * counters), when the BPF programs run (they see every AER error of the
+ * node), or once some error was counted on it; a device known only from
+ * a kernel log line is left out rather than shown with zeros nobody
+ * measured.
+ */
+static bool aer_known(const struct gpumon_model *m, const struct gpumon_dev *d)
+{
+	if (d->in_module || m->src[GPUMON_SRC_BPF].on)
+		return true;
+	for (int s = 0; s < __GPUMON_AER_SEV_MAX; s++)
+		if (d->aer[s])
+			return true;
+	return false;
+}
+
+static void pcie_aer(FILE *f, const struct gpumon_model *m)
+{
+	const char *name = "gpumon_pcie_aer_errors_total";
+	bool any = false;
+
+	for (size_t i = 0; i < m->ndevs; i++) {
+		const struct gpumon_dev *d = &m->devs[i];
+
+		if (!aer_known(m, d))
+			continue;
+		if (!any)
+			head(f, name, "counter",
+			     "PCIe AER errors reported for the device, per severity (gpumon.ko's counters, or the BPF programs' without it).");
+		any = true;
+		for (int s = 0; s < __GPUMON_AER_SEV_MAX; s++) {
+			fprintf(f, "%s{bdf=\"", name);
+			label(f, d->bdf);
+			fprintf(f, "\",role=\"%s\",severity=\"%s\"} %" PRIu64 "\n",
+				gpumon_role_name(d->role),
+				gpumon_aer_sev_name(s), d->aer[s]);
+		}
+	}
+}
+
+static void gpu_xids(FILE *f, const struct gpumon_model *m)
+{
+	const char *name = "gpumon_gpu_xid_total";
+	bool any = false;
+
+	for (size_t i = 0; i < m->ndevs; i++) {
+		const struct gpumon_dev *d = &m->devs[i];
+
+		for (unsigned int c = 0; c <= GPUMON_XID_CATALOG_MAX; c++) {
+			if (!d->xid_by_code[c])
+				continue;
+			if (!any)
+				head(f, name, "counter",
+				     "NVIDIA Xid errors of the GPU from the kernel log, per code (\"other\": codes the catalog lacks).");
+			any = true;
+			fprintf(f, "%s{bdf=\"", name);
+			label(f, d->bdf);
+			if (c)
+				fprintf(f, "\",xid=\"%u\"} ", c);
+			else
+				fputs("\",xid=\"other\"} ", f);
+			fprintf(f, "%" PRIu64 "\n", d->xid_by_code[c]);
+		}
+	}
 }
 
 static void zone_labels(FILE *f, const char *name,
@@ -262,6 +357,9 @@ static void kmod_sources(FILE *f, const struct gpumon_nl_stats *st)
 
 static void write_all(FILE *f, const struct gpumon_model *m)
 {
+	sources(f, m);
+	pcie_aer(f, m);
+	gpu_xids(f, m);
 	zone_series(f, m, "gpumon_thermal_zone_temp_celsius", "gauge",
 		    "Last temperature sample of the thermal zone (gpumon.ko).",
 		    GPUMON_NL_TZ_TEMP, 0);
@@ -317,7 +415,8 @@ static void write_all(FILE *f, const struct gpumon_model *m)
  * @len: set to its length in bytes
  *
  * The series are listed at the top of this file; a series without any
- * sample (no zone, no RAPL domain, a value not sent) is left out whole.
+ * sample (no zone, no RAPL domain, a value not sent) is left out whole,
+ * but for gpumon_source_up and gpumon_events_lost_total, always there.
  *
  * Return: 0, or -ENOMEM.
  */
