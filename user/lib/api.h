@@ -5,8 +5,10 @@
  *   GET /v1/snapshot           node, sources, devices, event counters
  *   GET /v1/events?after=SEQ   events with seq > SEQ (limit=N, default
  *                              and maximum 1000), oldest first
- *   GET /metrics               Prometheus text format: the module's
- *                              thermal zones, trips and RAPL power
+ *   GET /metrics               Prometheus text format: source health
+ *                              and losses, PCIe AER and Xid counts per
+ *                              device, the module's thermal zones,
+ *                              trips and RAPL power
  */
 #ifndef GPUMON_API_H
 #define GPUMON_API_H
