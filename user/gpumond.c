@@ -337,10 +337,12 @@ static int nl_sensors(struct gpumond *d)
 {
 	struct sensor_buf *b = calloc(1, sizeof(*b));
 	int tret, pret, sret;
-	uint64_t first;
+	uint64_t first, t0;
 
 	if (!b)
 		return 0;
+	/* Events from now on are newer than the zones dumped here. */
+	t0 = gpumon_now_ns(CLOCK_MONOTONIC);
 	tret = gpumon_nl_dump_thermal(d->nl, dump_tzone, b);
 	pret = tret == -ENOENT ? tret :
 	       gpumon_nl_dump_power(d->nl, dump_rapl, b);
@@ -348,7 +350,7 @@ static int nl_sensors(struct gpumond *d)
 	pthread_mutex_lock(&d->m.lock);
 	first = d->m.next_seq;
 	if (!tret || tret == -EOPNOTSUPP)
-		gpumon_model_module_thermal(&d->m, b->zones, b->nzones);
+		gpumon_model_module_thermal_at(&d->m, b->zones, b->nzones, t0);
 	if (!pret || pret == -EOPNOTSUPP)
 		gpumon_model_module_power(&d->m, b->rapl, b->nrapl);
 	if (!sret)

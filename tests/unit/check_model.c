@@ -543,6 +543,24 @@ START_TEST(test_trip_told_once)
 				     "state=cleared"));
 	ev.kind = GPUMON_EVENT_THERMAL_TRIP_CLEARED;	/* late: nothing */
 	ck_assert_ptr_null(gpumon_model_module_thermal_event(&m, &ev));
+
+	/*
+	 * A dump read before an event but merged after it is stale for
+	 * that trip: no alert, and the event's state stands.
+	 */
+	ev.kind = GPUMON_EVENT_THERMAL_TRIP;
+	ev.time_mono_ns = 2000;
+	ck_assert_ptr_nonnull(gpumon_model_module_thermal_event(&m, &ev));
+	ev.kind = GPUMON_EVENT_THERMAL_TRIP_CLEARED;
+	ev.time_mono_ns = 3000;
+	ck_assert_ptr_nonnull(gpumon_model_module_thermal_event(&m, &ev));
+	z.trips[0].asserted = true;			/* read at 2500 */
+	seq = m.next_seq;
+	gpumon_model_module_thermal_at(&m, &z, 1, 2500);
+	ck_assert_uint_eq(m.next_seq, seq);
+	ck_assert_uint_eq(gpumon_model_trips_asserted(&m), 0);
+	gpumon_model_module_thermal_at(&m, &z, 1, 3500);	/* newer: believed */
+	ck_assert_uint_eq(m.next_seq, seq + 1);
 }
 END_TEST
 

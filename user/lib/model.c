@@ -654,19 +654,26 @@ struct gpumon_event *gpumon_model_thermal(struct gpumon_model *m,
  * of: asserted before gpumond started, or its event was lost.  It is
  * reported as the module's event would have been.
  */
-static void dump_trip_alerts(struct gpumon_model *m, struct gpumon_tzone *z)
+static void dump_trip_alerts(struct gpumon_model *m, struct gpumon_tzone *z,
+			     uint64_t read_ns)
 {
-	const struct gpumon_nl_tzone *mz = &z->mod;
+	struct gpumon_nl_tzone *mz = &z->mod;
 	struct gpumon_nl_event ne;
 	bool asserted;
 
 	if (mz->state != GPUMON_STATE_PRESENT)
 		return;
 	for (unsigned int i = 0; i < mz->ntrips; i++) {
-		const struct gpumon_nl_trip *t = &mz->trips[i];
+		struct gpumon_nl_trip *t = &mz->trips[i];
 
 		if (!(t->valid & GPUMON_NL_TRIP_ASSERTED) || !trip_bit(t->id))
 			continue;
+		/* An event came after the dump was read: it is newer. */
+		if (t->id < GPUMON_NL_MAX_TRIPS &&
+		    z->trip_event_ns[t->id] >= read_ns) {
+			t->asserted = !!(z->trip_alerted & trip_bit(t->id));
+			continue;
+		}
 		asserted = t->asserted;
 		if (!!(z->trip_alerted & trip_bit(t->id)) == asserted)
 			continue;
@@ -702,6 +709,14 @@ static void dump_trip_alerts(struct gpumon_model *m, struct gpumon_tzone *z)
 void gpumon_model_module_thermal(struct gpumon_model *m,
 				 const struct gpumon_nl_tzone *zones, size_t n)
 {
+	gpumon_model_module_thermal_at(m, zones, n,
+				       gpumon_now_ns(CLOCK_MONOTONIC));
+}
+
+void gpumon_model_module_thermal_at(struct gpumon_model *m,
+				    const struct gpumon_nl_tzone *zones,
+				    size_t n, uint64_t read_mono_ns)
+{
 	struct gpumon_tzone *z;
 
 	for (size_t i = 0; i < m->ntzones; i++)
@@ -718,7 +733,7 @@ void gpumon_model_module_thermal(struct gpumon_model *m,
 			z->temp_valid = true;
 			z->temp_mc = zones[i].temp_mc;
 		}
-		dump_trip_alerts(m, z);
+		dump_trip_alerts(m, z, read_mono_ns);
 	}
 }
 
@@ -868,6 +883,8 @@ struct gpumon_event *gpumon_model_module_thermal_event(struct gpumon_model *m,
 	 * (reload, zone selected again).
 	 */
 	if (z && (ne->valid & GPUMON_NL_EV_TRIP) && trip_bit(ne->trip)) {
+		z->trip_event_ns[ne->trip] = ne->time_mono_ns ? ne->time_mono_ns :
+					     gpumon_now_ns(CLOCK_MONOTONIC);
 		if (!!(z->trip_alerted & trip_bit(ne->trip)) == asserted)
 			return NULL;
 		if (asserted)

@@ -168,6 +168,7 @@ struct gpumon_tzone {
 	unsigned int last_trip_type;
 	uint64_t trip_seen_ns[GPUMON_NL_MAX_TRIPS];
 	uint32_t trip_alerted;	/* per trip id < 32: syslog was told it is asserted */
+	uint64_t trip_event_ns[GPUMON_NL_MAX_TRIPS];	/* last module event */
 	bool in_module;
 	struct gpumon_nl_tzone mod;
 };
@@ -358,11 +359,23 @@ struct gpumon_event *gpumon_model_thermal(struct gpumon_model *m,
  *
  * Zones are matched by id with those the BPF programs saw; a zone the
  * module no longer lists (reloaded) loses its module fields.  The
- * module's last sample becomes the zone's temperature.  No events: the
- * module's notifications give those (gpumon_model_module_thermal_event).
+ * module's last sample becomes the zone's temperature.  A trip whose
+ * asserted state differs from what syslog was told, with no event
+ * about it since the dump was read, is reported as the module's event
+ * would have been (asserted before gpumond started, or its event lost).
+ * gpumon_model_module_thermal() takes the dump as read now.
  */
 void gpumon_model_module_thermal(struct gpumon_model *m,
 				 const struct gpumon_nl_tzone *zones, size_t n);
+/**
+ * gpumon_model_module_thermal_at() - the same, for a dump whose request
+ * was sent at @read_mono_ns (CLOCK_MONOTONIC): a module event at or
+ * after that time is newer than the dump, which then says nothing
+ * about that trip.
+ */
+void gpumon_model_module_thermal_at(struct gpumon_model *m,
+				    const struct gpumon_nl_tzone *zones,
+				    size_t n, uint64_t read_mono_ns);
 
 /**
  * gpumon_model_module_power() - replace the RAPL domains with the
