@@ -186,6 +186,8 @@ vm_build_initramfs() {
 	cp "$VM_O/vm/aer-inject" "$root/usr/bin/aer-inject"
 	# The raw netlink request helper (malformed and unprivileged requests).
 	[ -x "$VM_O/vm/nl-test" ] && cp "$VM_O/vm/nl-test" "$root/usr/bin/nl-test"
+	# The HTTP client for gpumond's Unix socket (/metrics, /v1/...).
+	[ -x "$VM_O/vm/http-get" ] && cp "$VM_O/vm/http-get" "$root/usr/bin/http-get"
 	# Terminfo: the common entries plus the host terminal's.
 	mkdir -p "$root/usr/share/terminfo"
 	cp -a /lib/terminfo/. "$root/usr/share/terminfo/"
@@ -228,6 +230,7 @@ vm_helpers() {
 			{ cat "$VM_O/vm/iasl.log" >&2; return 1; }
 	fi
 	vm_helper_static "$VM_TOP/tests/vm/nl-test.c" "$VM_O/vm/nl-test" || return 1
+	vm_helper_static "$VM_TOP/tests/vm/http-get.c" "$VM_O/vm/http-get" || return 1
 	[ "$out" -nt "$src" ] && return 0
 	${CC:-gcc} -static -O2 -Wall -Wextra -o "$out" "$src"
 }

@@ -167,12 +167,25 @@ check "syslog: the hot trip found asserted at start" \
 	wait_for 10 eval 'test "$(grep -c "gpumond.*type=acpitz.*trip_type=hot state=asserted temp_mc=95000" /var/log/messages)" -gt 0'
 sleep 3
 is "syslog: told once" "$(grep -c 'gpumond.*type=acpitz.*trip_type=hot state=asserted' /var/log/messages)" $((n0 + 1))
+c0=$(grep -c 'gpumond.*type=acpitz.*trip_type=hot state=cleared' /var/log/messages)
 tz_set 40
 check "syslog: then its clearing" \
-	wait_for 10 eval 'grep -q "gpumond.*type=acpitz.*trip_type=hot state=cleared temp_mc=40000" /var/log/messages'
+	wait_for 10 eval 'test "$(grep -c "gpumond.*type=acpitz.*trip_type=hot state=cleared temp_mc=40000" /var/log/messages)" -gt 0 -a "$(grep -c "gpumond.*type=acpitz.*trip_type=hot state=cleared" /var/log/messages)" -eq $((c0 + 1))'
+# /metrics, as Prometheus scrapes it.
+metrics() { http-get $SOCK /metrics 2>/dev/null; }
+check "GET /metrics answers" eval 'metrics >/tmp/metrics.txt'
+check "/metrics: the module is up" grep -qx 'gpumon_source_up{source="netlink"} 1' /tmp/metrics.txt
+check "/metrics: acpitz's hot trip (90 C, 5 C hysteresis) is not asserted at 40 C" \
+	eval "grep -q '^gpumon_thermal_trip_asserted{zone_id=\"$zid\",type=\"acpitz\",trip=\"0\",trip_type=\"hot\"} 0\$' /tmp/metrics.txt"
+check "/metrics: its temperature, in degrees Celsius" \
+	wait_for 5 eval "metrics | grep -q '^gpumon_thermal_zone_temp_celsius{zone_id=\"$zid\",type=\"acpitz\"} 40'"
+diag "$(grep -E '^gpumon_(thermal_trip_(asserted|crossings_total|temp_celsius)|source_up)' /tmp/metrics.txt | tr '\n' ';')"
+
 kill "$watcher" 2>/dev/null
-gpumond_stop
 mod_unload
 check "gpumon.ko unloads" eval '! mod_loaded'
+check "/metrics after the unload: the module is down, not silent" \
+	wait_for 10 eval "metrics | grep -qx 'gpumon_source_up{source=\"netlink\"} 0'"
+gpumond_stop
 check "no warning in the kernel log" eval '! dmesg | grep -qE "WARNING|BUG|Oops|sleeping function"'
 scenario_end
