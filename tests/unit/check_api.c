@@ -14,6 +14,7 @@
 #include "api.h"
 #include "client.h"
 #include "model.h"
+#include "check_run.h"
 
 static struct gpumon_model m;
 static struct gpumon_api *api;
@@ -147,8 +148,6 @@ int main(void)
 {
 	Suite *s = suite_create("api");
 	TCase *tc = tcase_create("http");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_snapshot);
@@ -158,9 +157,5 @@ int main(void)
 	tcase_add_test(tc, test_socket_path_guarded);
 	tcase_add_test(tc, test_no_daemon);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return gpumon_check_run(s);
 }

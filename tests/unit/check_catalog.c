@@ -17,6 +17,7 @@
 #include <syslog.h>
 
 #include "xid_catalog.h"
+#include "check_run.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -239,11 +240,5 @@ static Suite *catalog_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(catalog_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return gpumon_check_run(catalog_suite());
 }

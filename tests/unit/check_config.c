@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "check_run.h"
 
 static char path[64];
 static char errbuf[4096];
@@ -165,8 +166,6 @@ int main(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("ini");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_values);
@@ -178,9 +177,5 @@ int main(void)
 	tcase_add_test(tc, test_directory_refused);
 	tcase_add_test(tc, test_missing_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return gpumon_check_run(s);
 }

@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "../../user/decode.c"
+#include "check_run.h"
 
 #define MAX_LINES	32
 
@@ -314,11 +315,5 @@ static Suite *decode_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(decode_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return gpumon_check_run(decode_suite());
 }

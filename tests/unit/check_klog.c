@@ -19,6 +19,7 @@
 #include "alert.h"
 #include "klog.h"
 #include "model.h"
+#include "check_run.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_EV	64
@@ -694,11 +695,5 @@ static Suite *klog_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(klog_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return gpumon_check_run(klog_suite());
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kmsg.h"
+#include "check_run.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 /* a string literal as (buf, len) arguments */
@@ -755,17 +756,11 @@ int main(void)
 {
 	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	bool real = fd >= 0;
-	SRunner *sr;
-	int failed;
 
 	if (real)
 		close(fd);
 	else
 		printf("SKIP: kmsg:test_real_kmsg: /dev/kmsg not readable "
 		       "(%s)\n", strerror(errno));
-	sr = srunner_create(kmsg_suite(real));
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return gpumon_check_run(kmsg_suite(real));
 }

@@ -13,6 +13,7 @@
 
 #include "api.h"
 #include "model.h"
+#include "check_run.h"
 
 static struct gpumon_model m;
 
@@ -306,8 +307,6 @@ int main(void)
 {
 	Suite *s = suite_create("metrics");
 	TCase *tc = tcase_create("text");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_metrics_empty);
@@ -317,9 +316,5 @@ int main(void)
 	tcase_add_test(tc, test_metrics_thermal);
 	tcase_add_test(tc, test_metrics_rapl);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return gpumon_check_run(s);
 }

@@ -12,6 +12,7 @@
 
 #include "alert.h"
 #include "model.h"
+#include "check_run.h"
 
 #define SEC	1000000000ull
 
@@ -703,11 +704,5 @@ static Suite *model_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(model_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return gpumon_check_run(model_suite());
 }

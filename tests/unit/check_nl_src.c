@@ -16,6 +16,7 @@
 #include <netlink/attr.h>
 
 #include "nl_src.h"
+#include "check_run.h"
 
 /* Any dynamic family id; the parsers do not look at it. */
 #define FAMILY	0x1c
@@ -597,8 +598,6 @@ int main(void)
 {
 	Suite *s = suite_create("nl_src");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_tzone_full);
 	tcase_add_test(tc, test_tzone_absent_attributes);
@@ -616,9 +615,5 @@ int main(void)
 	tcase_add_test(tc, test_extack);
 	tcase_add_test(tc, test_extack_bare);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return gpumon_check_run(s);
 }

@@ -7,6 +7,7 @@
 
 #include "rapl_shim.h"
 #include "../../kmod/rapl_math.h"
+#include "check_run.h"
 
 #define MS	1000000ULL	/* ns */
 #define SEC	1000000000ULL	/* ns */
@@ -257,8 +258,6 @@ int main(void)
 	Suite *s = suite_create("rapl");
 	TCase *units = tcase_create("units");
 	TCase *window = tcase_create("window");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(units, test_counts_to_uj_esu14);
 	tcase_add_test(units, test_counts_to_uj_esu16);
@@ -274,9 +273,5 @@ int main(void)
 	tcase_add_test(window, test_huge_delta);
 	tcase_add_test(window, test_init_resets);
 	suite_add_tcase(s, window);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return gpumon_check_run(s);
 }

@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "ui/ui.h"
+#include "check_run.h"
 
 START_TEST(test_layout_batch_shows_all)
 {
@@ -193,8 +194,6 @@ int main(void)
 {
 	Suite *s = suite_create("ui");
 	TCase *tc = tcase_create("layout");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_layout_batch_shows_all);
 	tcase_add_test(tc, test_layout_fits);
@@ -205,9 +204,5 @@ int main(void)
 	tcase_add_test(tc, test_header_node_power_and_thermal);
 	tcase_add_test(tc, test_view_rejects_bad_document);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return gpumon_check_run(s);
 }

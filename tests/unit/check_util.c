@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "check_run.h"
 
 START_TEST(test_mkdir_parent_creates_every_level)
 {
@@ -48,15 +49,9 @@ int main(void)
 {
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("mkdir");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_mkdir_parent_creates_every_level);
 	tcase_add_test(tc, test_mkdir_parent_bare_names);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return gpumon_check_run(s);
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "xid.h"
+#include "check_run.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -487,11 +488,5 @@ static Suite *xid_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(xid_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return gpumon_check_run(xid_suite());
 }
