@@ -166,6 +166,30 @@ tz_set() {
 }
 tz_path() { grep -l '^acpitz$' /sys/class/thermal/thermal_zone*/type 2>/dev/null | head -n 1 | xargs -r dirname; }
 
+# need gpumon.ko|TOOL...: fail one test for each thing missing from the
+# guest (the module, or a static helper built from tests/vm/TOOL.c) and
+# return 1, for "need ... || { scenario_end; exit 0; }".
+need() {
+	_ok=0
+	for _n in "$@"; do
+		if [ "$_n" = gpumon.ko ]; then
+			[ -f "$KO" ] && continue
+			fail "gpumon.ko is in the guest" "the module did not build"
+		else
+			command -v "$_n" >/dev/null && continue
+			fail "$_n is in the guest" "tests/vm/$_n.c did not build"
+		fi
+		_ok=1
+	done
+	return $_ok
+}
+# gpumond_kill_all: stop every gpumond, by pid (one an earlier scenario
+# started under check, in a subshell, is not in the pid file).
+gpumond_kill_all() {
+	for _p in $(pidof gpumond); do kill "$_p"; done
+	wait_for 10 sh -c '! pidof gpumond'
+}
+
 mod_loaded() { grep -q '^gpumon ' /proc/modules; }
 mod_load() { insmod $KO match=$MATCH "$@"; }
 mod_unload() { ! mod_loaded || rmmod gpumon; }

@@ -7,11 +7,7 @@
 # reloads, and loads and unloads repeatedly during an AER storm.
 scenario_begin
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko || { scenario_end; exit 0; }
 check "insmod gpumon.ko match=$MATCH" mod_load
 check "gpumond starts and answers gpumon status --json" gpumond_start
 status . >/tmp/status.json 2>&1 || diag "$(cat /tmp/status.json)"

@@ -12,11 +12,7 @@
 N=40
 scenario_begin
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko || { scenario_end; exit 0; }
 aer_settle $GPU correctable >/dev/null
 aer_snap
 check "insmod gpumon.ko match=$MATCH" mod_load

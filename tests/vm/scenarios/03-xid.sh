@@ -7,11 +7,7 @@
 # `gpumon top -b`, and the events list.
 scenario_begin
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko || { scenario_end; exit 0; }
 check "insmod gpumon.ko match=$MATCH" mod_load
 check "gpumond starts" gpumond_start
 # Give the sources time to settle; the race right at startup has its own

@@ -12,11 +12,7 @@
 # GPU must not look like a present one.
 scenario_begin
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko || { scenario_end; exit 0; }
 check "insmod gpumon.ko match=$MATCH" mod_load
 check "gpumond starts" gpumond_start
 sleep 1

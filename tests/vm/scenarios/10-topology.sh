@@ -10,14 +10,9 @@
 scenario_begin
 # A gpumond an earlier scenario leaked would take in the events below
 # (storms, hotplug) and be slow to stop for later scenarios: stop it.
-for p in $(pidof gpumond); do kill "$p"; done
-wait_for 10 sh -c '! pidof gpumond'
+gpumond_kill_all
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko || { scenario_end; exit 0; }
 # 04-hotplug may still be plugging the endpoint back on a loaded machine.
 gpu_there() { [ -e /sys/bus/pci/devices/$GPU ]; }
 wait_for 120 gpu_there || diag "the endpoint is not there: $(ls /sys/bus/pci/devices)"

@@ -15,16 +15,7 @@ C_DEV_GET=1 C_CONFIG_GET=3 C_CONFIG_SET=4 C_RESET=5 C_STATS=6
 A_BDF=2 A_VENDOR=3 A_STATE=20 A_INTERVAL=28 A_MATCH=29 A_LAST_SEQ=30
 A_AER_COR=8 A_WITH_REMOVED=35 A_SAMPLES=36 A_SAMPLE_NS=37
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
-if ! command -v nl-test >/dev/null; then
-	fail "nl-test is in the guest" "tests/vm/nl-test.c did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko nl-test || { scenario_end; exit 0; }
 check "insmod gpumon.ko match=$MATCH" mod_load
 # req DESC WANT ARGS...: nl-test's last line must contain WANT.
 req() {

@@ -11,11 +11,7 @@
 N=25
 scenario_begin
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko || { scenario_end; exit 0; }
 # sysfs_bit BDF correctable|nonfatal NAME
 sysfs_bit() { awk -v k="$3" '$1 == k { print $2 }' "/sys/bus/pci/devices/$1/aer_dev_$2"; }
 aer_settle $GPU correctable >/dev/null

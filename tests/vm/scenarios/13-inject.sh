@@ -13,14 +13,9 @@ STORM=20000
 scenario_begin
 # A gpumond an earlier scenario leaked would take in the events below
 # (storms, hotplug) and be slow to stop for later scenarios: stop it.
-for p in $(pidof gpumond); do kill "$p"; done
-wait_for 10 sh -c '! pidof gpumond'
+gpumond_kill_all
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko || { scenario_end; exit 0; }
 check "insmod gpumon.ko match=$MATCH" mod_load
 D=/sys/kernel/debug/gpumon
 is "inject files are root only (0200)" \

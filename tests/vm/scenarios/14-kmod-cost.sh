@@ -14,14 +14,9 @@ N=100000
 scenario_begin
 # A gpumond an earlier scenario leaked would take in the events below
 # (storms, hotplug) and be slow to stop for later scenarios: stop it.
-for p in $(pidof gpumond); do kill "$p"; done
-wait_for 10 sh -c '! pidof gpumond'
+gpumond_kill_all
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko || { scenario_end; exit 0; }
 check "insmod gpumon.ko match=$MATCH" mod_load
 stat() { nl-test 6 | grep '^reply' | grep -o " $1=[0-9]*" | cut -d= -f2; }
 # CLOCK_MONOTONIC in ns (busybox date has no %N).

@@ -21,16 +21,7 @@ SOURCE_ABSENT=1
 D=/sys/kernel/debug/gpumon
 INJ=$D/inject_rapl
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
-if ! command -v nl-test >/dev/null; then
-	fail "nl-test is in the guest" "tests/vm/nl-test.c did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko nl-test || { scenario_end; exit 0; }
 check "insmod gpumon.ko match=$MATCH" mod_load
 
 # attr CMD TYPE: one u32 attribute of a do command's reply.

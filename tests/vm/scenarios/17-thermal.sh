@@ -8,6 +8,7 @@
 # no hysteresis of their own), heated by setting its temperature in CMOS
 # RAM: the real kernel path.
 scenario_begin
+need gpumon.ko nl-test http-get || { scenario_end; exit 0; }
 
 tz=$(tz_path)
 if [ -z "$tz" ]; then
@@ -32,8 +33,7 @@ is "thermal_hyst_mc parameter: 2000 by default" "$(cat /sys/module/gpumon/parame
 gpumon dev --watch --json >/tmp/tw.out 2>&1 &
 watcher=$!
 check "gpumon dev --watch starts" wait_for 10 grep -q watching /tmp/tw.out
-for p in $(pidof gpumond); do kill "$p"; done
-wait_for 10 sh -c '! pidof gpumond'
+gpumond_kill_all
 if gpumond_start; then pass "gpumond starts"; else fail "gpumond starts"; fi
 
 # zone_dump: THERMAL_GET as nl-test prints it, the acpitz zone's line.

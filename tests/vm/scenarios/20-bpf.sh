@@ -37,8 +37,7 @@ started() {
 # A gpumond an earlier scenario started under check (a subshell, so its
 # pid was lost) still answers on the socket and a new one would refuse
 # it: stop every gpumond first, by pid.
-for p in $(pidof gpumond); do kill "$p"; done
-wait_for 10 sh -c '! pidof gpumond'
+gpumond_kill_all
 mod_unload
 started "gpumond starts (no gpumon.ko)"
 src() { status ".sources[] | select(.name == \"$1\") | $2"; }

@@ -30,8 +30,7 @@ per() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f", a / b; else p
 # A gpumond an earlier scenario started under check (a subshell, so its
 # pid was lost) still answers on the socket and a new one would refuse
 # it: stop every gpumond first, by pid.
-for p in $(pidof gpumond); do kill "$p"; done
-wait_for 10 sh -c '! pidof gpumond'
+gpumond_kill_all
 mod_unload
 echo 1 >/proc/sys/kernel/bpf_stats_enabled
 started "gpumond starts"

@@ -12,11 +12,7 @@
 # `gpumon decode --json` gives for the same text.
 scenario_begin
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko || { scenario_end; exit 0; }
 KMSG_W=/sys/kernel/debug/gpumon/kmsg
 check "insmod gpumon.ko match=$MATCH" mod_load
 check "gpumond starts" gpumond_start

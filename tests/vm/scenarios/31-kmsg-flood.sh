@@ -28,11 +28,7 @@
 # kernel's buffer, so that records are lost for certain (see "overflow").
 scenario_begin
 
-if [ ! -f $KO ]; then
-	fail "gpumon.ko is in the guest" "the module did not build"
-	scenario_end
-	exit 0
-fi
+need gpumon.ko || { scenario_end; exit 0; }
 KMSG_W=/sys/kernel/debug/gpumon/kmsg
 STATE=/var/lib/gpumon/kmsg.seq
 N=100000
