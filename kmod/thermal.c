@@ -133,6 +133,7 @@ static u32 gpumon_tz_hyst_floor = GPUMON_THERMAL_HYST_DEFAULT_MC;
 static struct socket *gpumon_tz_sock;
 static u16 gpumon_tz_family;		/* 0: not resolved */
 static u32 gpumon_tz_seq;
+static bool gpumon_tz_unread;		/* the last request failed */
 static void *gpumon_tz_rx;
 static struct gpumon_tz_id *gpumon_tz_ids;
 static struct gpumon_tz_read *gpumon_tz_rd;
@@ -210,7 +211,7 @@ MODULE_PARM_DESC(thermal_hyst_mc,
 
 /* ---- the "thermal" generic netlink family, from the work item ---- */
 
-/* Drop what an earlier, failed request left unread. */
+/* Drop what an earlier, failed request left unread (gpumon_tz_unread). */
 static void gpumon_tz_drain(void)
 {
 	struct msghdr msg = {};
@@ -258,7 +259,9 @@ static int gpumon_tz_send(u16 family, u8 cmd, u16 flags, u16 nla_type,
 	req.genl.cmd = cmd;
 	req.genl.version = 1;
 
-	gpumon_tz_drain();
+	if (gpumon_tz_unread)
+		gpumon_tz_drain();
+	gpumon_tz_unread = false;
 	iov.iov_base = &req;
 	iov.iov_len = size;
 	ret = kernel_sendmsg(gpumon_tz_sock, &msg, &iov, 1, size);
@@ -273,9 +276,9 @@ static int gpumon_tz_send(u16 family, u8 cmd, u16 flags, u16 nla_type,
  * so those are taken too.  Return: 0, a negative errno from the family
  * or the socket, -EPROTO for a reply cut short.
  */
-static int gpumon_tz_recv(bool dump,
-			  int (*cb)(const struct nlattr *head, int len,
-				    void *data), void *data)
+static int __gpumon_tz_recv(bool dump,
+			    int (*cb)(const struct nlattr *head, int len,
+				      void *data), void *data)
 {
 	const struct nlmsghdr *nlh;
 	struct msghdr msg;
@@ -322,6 +325,17 @@ static int gpumon_tz_recv(bool dump,
 				return 0;
 		}
 	}
+}
+
+/* The same; a failed request may leave replies for the next to drain. */
+static int gpumon_tz_recv(bool dump,
+			  int (*cb)(const struct nlattr *head, int len,
+				    void *data), void *data)
+{
+	int ret = __gpumon_tz_recv(dump, cb, data);
+
+	gpumon_tz_unread = ret != 0;
+	return ret;
 }
 
 static int gpumon_tz_family_cb(const struct nlattr *head, int len, void *data)
