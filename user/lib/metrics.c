@@ -355,56 +355,89 @@ static void kmod_sources(FILE *f, const struct gpumon_nl_stats *st)
 	}
 }
 
+/*
+ * The per-zone, per-trip and per-RAPL-domain series: each is one field
+ * of the module's dump, picked by @kind in zone_series(), trip_series()
+ * and rapl_series(), sent when @bit is valid.
+ */
+struct series {
+	const char *name;
+	const char *type;
+	const char *help;
+	uint32_t bit;
+	int kind;
+};
+
+static const struct series zone_tab[] = {
+	{ "gpumon_thermal_zone_temp_celsius", "gauge",
+	  "Last temperature sample of the thermal zone (gpumon.ko).",
+	  GPUMON_NL_TZ_TEMP, 0 },
+	{ "gpumon_thermal_zone_temp_max_celsius", "gauge",
+	  "Highest temperature sampled since gpumon.ko loaded.",
+	  GPUMON_NL_TZ_TEMP_MAX, 1 },
+	{ "gpumon_thermal_zone_present", "gauge",
+	  "1 while the zone exists, 0 once it went away (counters kept).",
+	  GPUMON_NL_TZ_STATE, 2 },
+	{ "gpumon_thermal_zone_samples_total", "counter",
+	  "Temperature samples taken since gpumon.ko loaded.",
+	  GPUMON_NL_TZ_SAMPLES, 3 },
+	{ "gpumon_thermal_zone_read_errors_total", "counter",
+	  "Failed temperature reads since gpumon.ko loaded.",
+	  GPUMON_NL_TZ_READ_ERRORS, 4 },
+};
+
+static const struct series trip_tab[] = {
+	{ "gpumon_thermal_trip_temp_celsius", "gauge",
+	  "Temperature of the trip point.", GPUMON_NL_TRIP_TEMP, 0 },
+	{ "gpumon_thermal_trip_hysteresis_celsius", "gauge",
+	  "Hysteresis applied: the trip clears below temp - hysteresis.",
+	  GPUMON_NL_TRIP_HYST, 1 },
+	{ "gpumon_thermal_trip_asserted", "gauge",
+	  "1 while the zone is at or above the trip point.",
+	  GPUMON_NL_TRIP_ASSERTED, 2 },
+	{ "gpumon_thermal_trip_crossings_total", "counter",
+	  "Upward crossings of the trip point since gpumon.ko loaded.",
+	  GPUMON_NL_TRIP_CROSSINGS, 3 },
+};
+
+/* After the energy, gpumon_rapl_power_watts (rapl_power()). */
+static const struct series rapl_tab[] = {
+	{ "gpumon_rapl_energy_joules_total", "counter",
+	  "RAPL energy since gpumon.ko loaded.", GPUMON_NL_RAPL_ENERGY, 0 },
+	{ "gpumon_rapl_window_seconds", "gauge",
+	  "Length of the module's last complete power window.",
+	  GPUMON_NL_RAPL_WINDOW, 1 },
+	{ "gpumon_rapl_peak_power_watts", "gauge",
+	  "Highest one-sample power since gpumon.ko loaded.",
+	  GPUMON_NL_RAPL_PEAK, 2 },
+	{ "gpumon_rapl_samples_total", "counter",
+	  "RAPL energy samples since gpumon.ko loaded.",
+	  GPUMON_NL_RAPL_SAMPLES, 3 },
+	{ "gpumon_rapl_wraps_total", "counter",
+	  "Wraparounds of the 32-bit RAPL energy counter.",
+	  GPUMON_NL_RAPL_WRAPS, 4 },
+	{ "gpumon_rapl_injected", "gauge",
+	  "1 when the readings come from debugfs fault injection, not the MSRs.",
+	  0, 5 },
+};
+
+#define FOR_EACH(tab, s) \
+	for (const struct series *s = tab; s < tab + sizeof(tab) / sizeof(tab[0]); s++)
+
 static void write_all(FILE *f, const struct gpumon_model *m)
 {
 	sources(f, m);
 	pcie_aer(f, m);
 	gpu_xids(f, m);
-	zone_series(f, m, "gpumon_thermal_zone_temp_celsius", "gauge",
-		    "Last temperature sample of the thermal zone (gpumon.ko).",
-		    GPUMON_NL_TZ_TEMP, 0);
-	zone_series(f, m, "gpumon_thermal_zone_temp_max_celsius", "gauge",
-		    "Highest temperature sampled since gpumon.ko loaded.",
-		    GPUMON_NL_TZ_TEMP_MAX, 1);
-	zone_series(f, m, "gpumon_thermal_zone_present", "gauge",
-		    "1 while the zone exists, 0 once it went away (counters kept).",
-		    GPUMON_NL_TZ_STATE, 2);
-	zone_series(f, m, "gpumon_thermal_zone_samples_total", "counter",
-		    "Temperature samples taken since gpumon.ko loaded.",
-		    GPUMON_NL_TZ_SAMPLES, 3);
-	zone_series(f, m, "gpumon_thermal_zone_read_errors_total", "counter",
-		    "Failed temperature reads since gpumon.ko loaded.",
-		    GPUMON_NL_TZ_READ_ERRORS, 4);
-	trip_series(f, m, "gpumon_thermal_trip_temp_celsius", "gauge",
-		    "Temperature of the trip point.", GPUMON_NL_TRIP_TEMP, 0);
-	trip_series(f, m, "gpumon_thermal_trip_hysteresis_celsius", "gauge",
-		    "Hysteresis applied: the trip clears below temp - hysteresis.",
-		    GPUMON_NL_TRIP_HYST, 1);
-	trip_series(f, m, "gpumon_thermal_trip_asserted", "gauge",
-		    "1 while the zone is at or above the trip point.",
-		    GPUMON_NL_TRIP_ASSERTED, 2);
-	trip_series(f, m, "gpumon_thermal_trip_crossings_total", "counter",
-		    "Upward crossings of the trip point since gpumon.ko loaded.",
-		    GPUMON_NL_TRIP_CROSSINGS, 3);
-	rapl_series(f, m, "gpumon_rapl_energy_joules_total", "counter",
-		    "RAPL energy since gpumon.ko loaded.",
-		    GPUMON_NL_RAPL_ENERGY, 0);
-	rapl_power(f, m);
-	rapl_series(f, m, "gpumon_rapl_window_seconds", "gauge",
-		    "Length of the module's last complete power window.",
-		    GPUMON_NL_RAPL_WINDOW, 1);
-	rapl_series(f, m, "gpumon_rapl_peak_power_watts", "gauge",
-		    "Highest one-sample power since gpumon.ko loaded.",
-		    GPUMON_NL_RAPL_PEAK, 2);
-	rapl_series(f, m, "gpumon_rapl_samples_total", "counter",
-		    "RAPL energy samples since gpumon.ko loaded.",
-		    GPUMON_NL_RAPL_SAMPLES, 3);
-	rapl_series(f, m, "gpumon_rapl_wraps_total", "counter",
-		    "Wraparounds of the 32-bit RAPL energy counter.",
-		    GPUMON_NL_RAPL_WRAPS, 4);
-	rapl_series(f, m, "gpumon_rapl_injected", "gauge",
-		    "1 when the readings come from debugfs fault injection, not the MSRs.",
-		    0, 5);
+	FOR_EACH(zone_tab, s)
+		zone_series(f, m, s->name, s->type, s->help, s->bit, s->kind);
+	FOR_EACH(trip_tab, s)
+		trip_series(f, m, s->name, s->type, s->help, s->bit, s->kind);
+	FOR_EACH(rapl_tab, s) {
+		rapl_series(f, m, s->name, s->type, s->help, s->bit, s->kind);
+		if (s == rapl_tab)
+			rapl_power(f, m);
+	}
 	kmod_sources(f, &m->kstats);
 }
 
