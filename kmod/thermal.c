@@ -367,21 +367,20 @@ static int gpumon_tz_resolve(void)
 }
 
 /* Whether @type is selected by the comma-separated @list (empty: all). */
+/* Each item of a comma-separated @list: @p its start, @len its length. */
+#define gpumon_for_each_item(p, len, list)				\
+	for (p = (list); *p && ((len = strchrnul(p, ',') - p), true);	\
+	     p += len + !!p[len])
+
 static bool gpumon_tz_selected(const char *list, const char *type)
 {
-	const char *p = list;
-	size_t n = strlen(type);
+	size_t len, n = strlen(type);
+	const char *p;
 
-	if (!*p)
-		return true;
-	while (*p) {
-		if (!strncmp(p, type, n) && (p[n] == ',' || !p[n]))
+	gpumon_for_each_item(p, len, list)
+		if (len == n && !strncmp(p, type, n))
 			return true;
-		p = strchrnul(p, ',');
-		if (*p)
-			p++;
-	}
-	return false;
+	return !*list;
 }
 
 /*
@@ -662,14 +661,12 @@ static __printf(2, 3) void gpumon_tz_set_state(u32 state, const char *fmt,
 static void gpumon_tz_find_unmatched(unsigned int n)
 {
 	char *out = gpumon_tz_unmatched, *end = out + sizeof(gpumon_tz_unmatched);
-	const char *p = gpumon_tz_sel, *q;
 	unsigned int i;
+	const char *p;
 	size_t len;
 
 	*out = '\0';
-	while (*p) {
-		q = strchrnul(p, ',');
-		len = q - p;
+	gpumon_for_each_item(p, len, gpumon_tz_sel) {
 		for (i = 0; i < n; i++)
 			if (strlen(gpumon_tz_ids[i].type) == len &&
 			    !strncmp(gpumon_tz_ids[i].type, p, len))
@@ -681,7 +678,6 @@ static void gpumon_tz_find_unmatched(unsigned int n)
 			out += len;
 			*out = '\0';
 		}
-		p = *q ? q + 1 : q;
 	}
 }
 
@@ -834,30 +830,32 @@ static void gpumon_tz_work_fn(struct work_struct *work)
 int gpumon_thermal_types_check(const char *types,
 			       struct netlink_ext_ack *extack)
 {
-	const char *p = types, *end;
-	size_t n;
+	const char *p;
+	size_t len, i;
 
 	if (strlen(types) >= GPUMON_THERMAL_TYPES_LEN) {
 		NL_SET_ERR_MSG(extack, "thermal type list too long");
 		return -EINVAL;
 	}
-	while (*p) {
-		end = strchrnul(p, ',');
-		n = end - p;
-		if (!n || n >= GPUMON_ZONE_LEN) {
+	gpumon_for_each_item(p, len, types) {
+		if (!len || len >= GPUMON_ZONE_LEN) {
 			NL_SET_ERR_MSG(extack,
 				       "thermal type list: empty item, or one longer than 19 characters");
 			return -EINVAL;
 		}
-		for (; p < end; p++) {
-			if (!isalnum(*p) && !strchr("_-. ", *p)) {
+		for (i = 0; i < len; i++) {
+			if (!isalnum(p[i]) && !strchr("_-. ", p[i])) {
 				NL_SET_ERR_MSG(extack,
 					       "thermal type list: types are letters, digits, '_', '-', '.' and spaces, separated by ','");
 				return -EINVAL;
 			}
 		}
-		if (*p)
-			p++;
+	}
+	/* The loop stops at the end, so a trailing ',' is an empty item. */
+	if (*types && types[strlen(types) - 1] == ',') {
+		NL_SET_ERR_MSG(extack,
+			       "thermal type list: empty item, or one longer than 19 characters");
+		return -EINVAL;
 	}
 	return 0;
 }
